@@ -1,0 +1,166 @@
+"""Read content/*.md: TOML front matter between '+++' lines, then Markdown."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problems
+
+# The front matter schema: key -> (type, required). Unknown keys are errors (they are typos).
+FRONT_MATTER = {
+    "title": (str, True),
+    "summary": (str, True),
+    "date": (_dt.date, True),
+    "updated": (_dt.date, True),
+    "nav": (int, False),
+    "nav_title": (str, False),
+    "slug": (str, False),
+    "toc": (bool, False),
+    "layout": (str, False),
+    "scripts": (list, False),
+}
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_TEXT = 300  # characters for title and summary: longer ones break cards and feeds
+
+
+@dataclass
+class Page:
+    """A page as read from disk: metadata validated, Markdown not yet rendered."""
+
+    path: str             # relative to the project root, for messages
+    meta: dict
+    body: str             # Markdown after the front matter
+    body_line: int        # line number of the body's first line in the file
+    url: str              # site-relative URL: "/" or "/specs/"; "/404.html" for the error page
+    output: str           # file to write under site/
+    html: str = ""
+    toc: list = field(default_factory=list)
+    references: list = field(default_factory=list)
+    ids: set = field(default_factory=set)
+    links: list = field(default_factory=list)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, body's first line) or None if the file does not start with '+++'."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "+++":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "+++":
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    return None
+
+
+def read_page(path: Path, root: Path, problems: Problems) -> Page | None:
+    """One page, or None with problems recorded."""
+    label = path.relative_to(root).as_posix()
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.add(label, 1, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        problems.add(label, text.count("\n", 0, bad.start()) + 1,
+                     f"control character U+{ord(bad.group()):04X} is not allowed")
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        problems.add(label, 1, "front matter missing: the file must start with a '+++' line "
+                               "and the front matter must end with another '+++' line")
+        return None
+    front, body, body_line = parts
+    try:
+        meta = tomllib.loads(front)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib reports "(at line N, column M)" counted inside the front matter.
+        m = re.search(r"at line (\d+)", str(exc))
+        line = int(m[1]) + 1 if m else 2
+        problems.add(label, line, f"front matter is not valid TOML: {exc}")
+        return None
+    ok = _check_meta(meta, label, front, problems)
+    if not ok:
+        return None
+    slug = meta.get("slug", "" if path.stem == "index" else path.relative_to(root / "content").with_suffix("").as_posix())
+    if path.stem == "index" and path.parent != root / "content":
+        slug = path.parent.relative_to(root / "content").as_posix()
+    if slug and not _SLUG.match(slug):
+        problems.add(label, _key_line(front, "slug"), f"slug '{slug}' must be lower-case letters, digits and '-'")
+        return None
+    if slug == "404":
+        url, output = "/404.html", "404.html"
+    elif slug:
+        url, output = f"/{slug}/", f"{slug}/index.html"
+    else:
+        url, output = "/", "index.html"
+    return Page(label, meta, body, body_line, url, output)
+
+
+def _key_line(front: str, key: str) -> int:
+    """Line in the file (front matter starts on line 2) where key is set."""
+    for i, line in enumerate(front.split("\n")):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return i + 2
+    return 1
+
+
+def _check_meta(meta: dict, label: str, front: str, problems: Problems) -> bool:
+    ok = True
+    for key in meta:
+        if key not in FRONT_MATTER:
+            problems.add(label, _key_line(front, key),
+                         f"unknown front matter key '{key}' (allowed: {', '.join(FRONT_MATTER)})")
+            ok = False
+    for key, (kind, required) in FRONT_MATTER.items():
+        if key not in meta:
+            if required:
+                problems.add(label, 1, f"front matter key '{key}' is required")
+                ok = False
+            continue
+        value = meta[key]
+        line = _key_line(front, key)
+        # TOML datetimes are dates too in Python; a page date must be a plain date.
+        if kind is _dt.date and isinstance(value, _dt.datetime) or not isinstance(value, kind) \
+                or (kind is int and isinstance(value, bool)):
+            want = {str: "a string", int: "an integer", bool: "true or false", list: "a list",
+                    _dt.date: "a date like 2025-08-20"}[kind]
+            problems.add(label, line, f"front matter '{key}' must be {want}, got {value!r}"[:200])
+            ok = False
+            continue
+        if kind is str:
+            if not value.strip():
+                problems.add(label, line, f"front matter '{key}' is empty")
+                ok = False
+            elif key in ("title", "summary", "nav_title") and len(value) > MAX_TEXT:
+                problems.add(label, line, f"front matter '{key}' is longer than {MAX_TEXT} characters")
+                ok = False
+        if key == "scripts" and not all(isinstance(s, str) for s in value):
+            problems.add(label, line, "front matter 'scripts' must be a list of file names under static/")
+            ok = False
+    if ok and meta["updated"] < meta["date"]:
+        problems.add(label, _key_line(front, "updated"), "'updated' is earlier than 'date'")
+        ok = False
+    return ok
+
+
+def read_pages(root: Path, problems: Problems) -> list[Page]:
+    """Every page under content/, in path order; duplicate URLs are reported."""
+    pages: list[Page] = []
+    by_url: dict[str, str] = {}
+    for path in sorted((root / "content").rglob("*.md")):
+        page = read_page(path, root, problems)
+        if page is None:
+            continue
+        if page.url in by_url:
+            problems.add(page.path, 1, f"URL {page.url} is already used by {by_url[page.url]}")
+            continue
+        by_url[page.url] = page.path
+        pages.append(page)
+    if not (root / "content").is_dir():
+        problems.add("content", 0, "folder is missing")
+    return pages

@@ -1,0 +1,234 @@
+"""Read data/*.csv into validated facts that pages, tables and charts render from."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problems
+from .schema import TABLES, Table
+
+_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Value:
+    """One figure as printed: the accepted value of a metric for a chip, with its sources."""
+
+    chip: str
+    metric: str
+    text: str            # as printed, e.g. "1,979" or "HBM3"
+    number: float | None  # for arithmetic and charts; None for text metrics
+    unit: str
+    sources: tuple[str, ...]
+    note: str = ""
+    derived: bool = False
+
+
+@dataclass
+class Data:
+    """Everything in data/, validated, keyed for look-up by pages, blocks and charts."""
+
+    sources: dict[str, dict] = field(default_factory=dict)
+    chips: dict[str, dict] = field(default_factory=dict)
+    metrics: dict[str, dict] = field(default_factory=dict)
+    values: dict[tuple[str, str], Value] = field(default_factory=dict)
+    rejected: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
+    timeline: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+    glossary: list[dict] = field(default_factory=list)
+    raw: dict[str, list[dict]] = field(default_factory=dict)
+
+    def value(self, chip: str, metric: str) -> Value:
+        """The accepted value, or KeyError with a message naming what is missing."""
+        if chip not in self.chips:
+            raise KeyError(f"unknown chip '{chip}' (see data/chips.csv)")
+        if metric not in self.metrics:
+            raise KeyError(f"unknown metric '{metric}' (see data/metrics.csv)")
+        try:
+            return self.values[(chip, metric)]
+        except KeyError:
+            raise KeyError(f"no value of '{metric}' for chip '{chip}' in data/specs.csv") from None
+
+    def get(self, chip: str, metric: str) -> Value | None:
+        """The accepted value, or None where no source publishes it (printed 'not published')."""
+        return self.values.get((chip, metric))
+
+
+def format_number(text: str) -> str:
+    """Thousands separators, decimals exactly as the source gives them: 1979.5 -> 1,979.5."""
+    whole, _, frac = text.partition(".")
+    whole = f"{int(whole):,}"
+    return f"{whole}.{frac}" if frac else whole
+
+
+def read_table(path: Path, table: Table, problems: Problems, label: str) -> list[dict]:
+    """Rows of one CSV file, each a dict of parsed cells plus its 'line'; bad cells are reported."""
+    try:
+        raw = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        problems.add(label, 0, "file is missing")
+        return []
+    except UnicodeDecodeError as exc:
+        problems.add(label, 1, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+        return []
+    reader = csv.reader(io.StringIO(raw, newline=""), strict=True)
+    names = [c.name for c in table.columns]
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        problems.add(label, 1, f"malformed CSV: {exc}")
+        return []
+    if header is None:
+        problems.add(label, 1, "file is empty; expected a header row: " + ",".join(names))
+        return []
+    header = [h.strip() for h in header]
+    missing = [n for n in names if n not in header]
+    unknown = [h for h in header if h not in names]
+    if missing or unknown:
+        detail = "; ".join(filter(None, [
+            missing and "missing column(s) " + ", ".join(missing),
+            unknown and "unknown column(s) " + ", ".join(unknown)]))
+        problems.add(label, 1, f"header does not match the schema ({detail}); expected: " + ",".join(names))
+        return []
+    rows: list[dict] = []
+    seen: dict[str, int] = {}
+    line = reader.line_num
+    while True:
+        start = line + 1  # first physical line of the next record
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.add(label, reader.line_num, f"malformed CSV: {exc}")
+            break
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            problems.add(label, start, f"row has {len(cells)} cells, the header has {len(header)}")
+            continue
+        row: dict = {"line": start}
+        ok = True
+        for column in table.columns:
+            cell = cells[header.index(column.name)].strip()
+            if not cell:
+                if column.required:
+                    problems.add(label, start, f"column '{column.name}' is required")
+                    ok = False
+                row[column.name] = () if column.parse.__name__.endswith("list") else ""
+                continue
+            try:
+                row[column.name] = column.parse(cell)
+            except ValueError as exc:
+                problems.add(label, start, f"column '{column.name}': {exc}")
+                ok = False
+        if not ok:
+            continue
+        if table.key:
+            key = row[table.key]
+            if key in seen:
+                problems.add(label, start, f"duplicate {table.key} '{key}' (first on line {seen[key]})")
+                continue
+            seen[key] = start
+        rows.append(row)
+    return rows
+
+
+def load_data(data_dir: Path, problems: Problems, root: Path) -> Data:
+    """Read and validate every table, then check the references between them."""
+    data = Data()
+    for name, table in TABLES.items():
+        path = data_dir / table.file
+        data.raw[name] = read_table(path, table, problems, _rel(path, root))
+    data.sources = {r["id"]: r for r in data.raw["sources"]}
+    data.chips = {r["id"]: r for r in data.raw["chips"]}
+    data.metrics = {r["id"]: r for r in data.raw["metrics"]}
+
+    def check_sources(table: str, row: dict, column: str) -> None:
+        for sid in row[column]:
+            if sid not in data.sources:
+                problems.add(_rel(data_dir / TABLES[table].file, root), row["line"],
+                             f"unknown source id '{sid}' in column '{column}' (see data/sources.csv)")
+
+    specs_label = _rel(data_dir / TABLES["specs"].file, root)
+    accepted_at: dict[tuple[str, str], int] = {}
+    for row in data.raw["specs"]:
+        check_sources("specs", row, "source")
+        chip, metric = row["chip"], row["metric"]
+        if chip not in data.chips:
+            problems.add(specs_label, row["line"], f"unknown chip '{chip}' (see data/chips.csv)")
+            continue
+        if metric not in data.metrics:
+            problems.add(specs_label, row["line"], f"unknown metric '{metric}' (see data/metrics.csv)")
+            continue
+        spec = data.metrics[metric]
+        if spec["kind"] == "derived":
+            problems.add(specs_label, row["line"], f"'{metric}' is derived from other metrics; do not enter it")
+            continue
+        number = None
+        if spec["kind"] == "number":
+            if not _NUMBER.match(row["value"]) or float(row["value"]) <= 0:
+                problems.add(specs_label, row["line"],
+                             f"value '{row['value']}' of '{metric}' must be a positive number like 4.0 or 989.4")
+                continue
+            number = float(row["value"])
+        key = (chip, metric)
+        if not row["accepted"]:
+            data.rejected.setdefault(key, []).append(row)
+            continue
+        if key in accepted_at:
+            problems.add(specs_label, row["line"],
+                         f"second accepted value for {chip} {metric} (first on line {accepted_at[key]}); "
+                         "mark the ones we do not believe accepted=no")
+            continue
+        accepted_at[key] = row["line"]
+        text = format_number(row["value"]) if number is not None else row["value"]
+        data.values[key] = Value(chip, metric, text, number, spec["unit"], row["source"], row["note"])
+    for key, rows in data.rejected.items():
+        if key not in data.values:
+            problems.add(specs_label, rows[0]["line"],
+                         f"{key[0]} {key[1]} has only rejected values; mark one accepted=yes")
+
+    for row in data.raw["timeline"]:
+        check_sources("timeline", row, "source")
+    # Stable order: by date, then by file order for events of the same day.
+    data.timeline = sorted(data.raw["timeline"], key=lambda r: (r["date"], r["line"]))
+    for row in data.raw["claims"]:
+        check_sources("claims", row, "claim_source")
+        check_sources("claims", row, "finding_source")
+    data.claims = data.raw["claims"]
+    for row in data.raw["glossary"]:
+        check_sources("glossary", row, "source")
+    data.glossary = data.raw["glossary"]
+    _derive(data)
+    return data
+
+
+def _derive(data: Data) -> None:
+    """Figures computed from others (TPP, density, ridge point), cited by their inputs' sources."""
+    from .derived import DERIVATIONS
+
+    for chip in data.chips:
+        for metric, (inputs, compute, decimals) in DERIVATIONS.items():
+            if metric not in data.metrics:
+                continue
+            got = {m: data.values.get((chip, m)) for m in inputs}
+            result = compute({m: v.number for m, v in got.items() if v and v.number})
+            if result is None:
+                continue
+            used = [v for m, v in got.items() if v and v.number]
+            sources = tuple(dict.fromkeys(s for v in used for s in v.sources))
+            text = f"{result:,.{decimals}f}"
+            data.values[(chip, metric)] = Value(chip, metric, text, round(result, decimals),
+                                                data.metrics[metric]["unit"], sources, derived=True)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

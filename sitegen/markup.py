@@ -1,0 +1,300 @@
+"""Our Markdown: Python-Markdown plus four extensions, all working on the element tree.
+
+- citations  `[@id]`, `[@a; @b]`  -> numbered links to the page's reference list
+- values     `{{chip.metric}}`    -> the figure from data/ with its unit and citation
+- blocks     `{{< name k="v" >}}` -> templates/blocks/name.html rendered in place
+- links      site paths get the base path and are checked; external links get rel=noopener
+- glossary   the first use of each glossary term on a page links to its definition
+Numbering happens in one pass over the finished tree, in document order, so citations in
+prose and in rendered blocks share one sequence.
+"""
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import Callable
+
+import markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup, escape
+
+CITE_RE = r"\[@([^\]\n]*)\]"
+VALUE_RE = r"\{\{\s*([a-z0-9][a-z0-9_-]*)\.([a-z0-9_]+)\s*\}\}"
+BLOCK_RE = re.compile(r'^\{\{<\s*([a-z][a-z0-9-]*)((?:\s+[a-z_]+="[^"\n]*")*)\s*>\}\}\s*$')
+ARG_RE = re.compile(r'([a-z_]+)="([^"\n]*)"')
+_CITE_ID = re.compile(r"^@([a-z0-9][a-z0-9-_.]*)$")
+SKIP_TERMS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "kbd", "span"}
+
+
+@dataclass
+class PageState:
+    """What one page's conversion produced besides HTML: its sources, links and problems."""
+
+    order: dict[str, int] = field(default_factory=dict)    # source id -> number
+    uses: dict[str, int] = field(default_factory=dict)     # source id -> times cited
+    links: list[tuple[str, str]] = field(default_factory=list)  # (href as written, token)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (token to locate, message)
+
+    def number(self, sid: str) -> tuple[int, int]:
+        """(reference number, occurrence) for a citation of sid, numbering on first use."""
+        n = self.order.setdefault(sid, len(self.order) + 1)
+        self.uses[sid] = self.uses.get(sid, 0) + 1
+        return n, self.uses[sid]
+
+
+@dataclass
+class Context:
+    """What the extensions need from the rest of the site; set once per build."""
+
+    source_ids: set[str]
+    lookup_value: Callable  # (chip, metric) -> data.Value, raises KeyError
+    render_block: Callable  # (name, args, cite) -> HTML, raises LookupError/ValueError
+    base_path: str          # "/" or "/repo/"
+    terms: list[tuple[str, str]]  # (phrase, site path of its definition)
+    state: PageState = field(default_factory=PageState)
+    page_url: str = "/"
+
+
+def fill_cite(el: etree.Element, ctx: Context, ids: tuple[str, ...]) -> etree.Element:
+    """Make el the marker for a citation of one or more sources: <sup>[1, 4]</sup>."""
+    el.tag, el.text = "sup", "["
+    el.attrib.clear()
+    el.set("class", "cite")
+    for i, sid in enumerate(ids):
+        n, k = ctx.state.number(sid)
+        a = etree.SubElement(el, "a", {"href": f"#ref-{n}", "id": f"cite-{n}-{k}"})
+        a.text = str(n)
+        a.tail = ", " if i < len(ids) - 1 else "]"
+    return el
+
+
+def cite_markup(ctx: Context, ids: tuple[str, ...]) -> Markup:
+    """The same marker as HTML text, for templates rendered inside a page (blocks)."""
+    el = fill_cite(etree.Element("sup"), ctx, ids)
+    return Markup(etree.tostring(el, encoding="unicode", method="html"))
+
+
+def parse_cite_ids(inner: str) -> tuple[tuple[str, ...], str | None]:
+    """'@a; @b' -> (('a', 'b'), None) or ((), error message)."""
+    ids = []
+    for part in inner.split(";"):
+        m = _CITE_ID.match(part.strip())
+        if not m:
+            return (), f"malformed citation '[@{inner}]': write [@id] or [@id-one; @id-two]"
+        ids.append(m[1])
+    return tuple(ids), None
+
+
+class CiteInline(InlineProcessor):
+    def __init__(self, ctx: Context):
+        super().__init__(CITE_RE)
+        self.ctx = ctx
+
+    def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's name)
+        ids, error = parse_cite_ids(m[1])
+        token = m[0]
+        if error:
+            self.ctx.state.problems.append((token, error))
+        for sid in ids:
+            if sid not in self.ctx.source_ids:
+                self.ctx.state.problems.append((token, f"unknown source id '{sid}' (see data/sources.csv)"))
+        el = etree.Element("sup")
+        el.set("data-cite", " ".join(s for s in ids if s in self.ctx.source_ids))
+        return el, m.start(0), m.end(0)
+
+
+class ValueInline(InlineProcessor):
+    def __init__(self, ctx: Context):
+        super().__init__(VALUE_RE)
+        self.ctx = ctx
+
+    def handleMatch(self, m, data):  # noqa: N802
+        try:
+            value = self.ctx.lookup_value(m[1], m[2])
+        except KeyError as exc:
+            self.ctx.state.problems.append((m[0], f"{m[0]}: {exc.args[0]}"))
+            return etree.Element("span"), m.start(0), m.end(0)
+        el = etree.Element("span")
+        el.set("class", "value")
+        el.text = f"{value.text}\u00a0{value.unit}" if value.unit else value.text
+        sup = etree.SubElement(el, "sup")
+        sup.set("data-cite", " ".join(value.sources))
+        return el, m.start(0), m.end(0)
+
+
+class BlockShortcode(BlockProcessor):
+    def __init__(self, parser, ctx: Context):
+        super().__init__(parser)
+        self.ctx = ctx
+
+    def test(self, parent, block):
+        return block.lstrip().startswith("{{<")
+
+    def run(self, parent, blocks):
+        block = blocks.pop(0).strip()
+        m = BLOCK_RE.match(block)
+        el = etree.SubElement(parent, "div")
+        if not m:
+            self.ctx.state.problems.append((block.split("\n")[0], 'malformed block: write {{< name >}} or '
+                                            '{{< name key="value" >}} alone in its paragraph'))
+            return
+        el.set("data-block", m[1])
+        el.set("data-args", json.dumps(dict(ARG_RE.findall(m[2])), sort_keys=True))
+        el.set("data-token", block)
+
+
+class Finish(Treeprocessor):
+    """Number citations and render blocks in document order; check and rewrite links."""
+
+    def __init__(self, md, ctx: Context):
+        super().__init__(md)
+        self.ctx = ctx
+
+    def run(self, root):
+        ctx = self.ctx
+        for el in list(root.iter()):
+            if "data-cite" in el.attrib:
+                ids = tuple(el.attrib.pop("data-cite").split())
+                fill_cite(el, ctx, ids) if ids else el.attrib.clear()
+            elif "data-block" in el.attrib:
+                self._render_block(el)
+            elif el.tag == "a" and "href" in el.attrib:
+                self._link(el)
+            elif el.tag == "img" and "src" in el.attrib:
+                ctx.state.problems.append((el.get("src"), "images are not allowed in pages; "
+                                           "charts are generated from data/"))
+        if ctx.terms:
+            link_terms(root, ctx)
+
+    def _render_block(self, el):
+        ctx = self.ctx
+        name = el.attrib.pop("data-block")
+        args = json.loads(el.attrib.pop("data-args"))
+        token = el.attrib.pop("data-token")
+        try:
+            html = ctx.render_block(name, args, lambda *ids: cite_markup(ctx, _flatten(ids)))
+        except (LookupError, ValueError) as exc:
+            ctx.state.problems.append((token, f"block '{name}': {exc}"))
+            html = ""
+        el.tag = "p"
+        el.text = self.md.htmlStash.store(html)
+
+    def _link(self, el):
+        ctx = self.ctx
+        href = el.get("href")
+        token = f"({href}" if href else "]("
+        if href.startswith("/") and not href.startswith("//"):
+            ctx.state.links.append((href, token))
+            el.set("href", ctx.base_path + href[1:])
+        elif href.startswith("#"):
+            ctx.state.links.append((ctx.page_url + href, token))
+        elif href.startswith("https://"):
+            el.set("rel", "noopener noreferrer")
+        elif href.startswith("mailto:"):
+            pass
+        else:
+            ctx.state.problems.append((token, f"link '{href}' must start with https://, mailto: or "
+                                       "'/' (a page of this site, e.g. /specs/#memory)"))
+
+
+def _flatten(ids) -> tuple[str, ...]:
+    out = []
+    for item in ids:
+        out.extend(item if isinstance(item, (list, tuple)) else str(item).split())
+    return tuple(out)
+
+
+def link_terms(root: etree.Element, ctx: Context) -> None:
+    """Link the first use of each glossary term on this page to its definition."""
+    targets = {phrase: path for phrase, path in ctx.terms if not path.startswith(ctx.page_url + "#")}
+    if not targets:
+        return
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in sorted(targets, key=len, reverse=True))
+                         + r")(?![\w-])")
+    linked: set[str] = set()
+
+    def split(text: str) -> tuple[str, list[etree.Element]]:
+        pieces: list[etree.Element] = []
+        head, pos = None, 0
+        for m in pattern.finditer(text):
+            path = targets[m[1]]
+            if path in linked:
+                continue
+            linked.add(path)
+            a = etree.Element("a", {"href": ctx.base_path + path[1:], "class": "term"})
+            a.text = m[1]
+            if head is None:
+                head = text[:m.start()]
+            else:
+                pieces[-1].tail = text[pos:m.start()]
+            pieces.append(a)
+            pos = m.end()
+        if head is None:
+            return text, []
+        pieces[-1].tail = text[pos:]
+        return head, pieces
+
+    def visit(el: etree.Element) -> None:
+        if el.tag in SKIP_TERMS or el.get("class") == "skip-terms":
+            return
+        children = list(el)
+        if el.text and el.tag not in ("div", "ul", "ol", "table", "thead", "tbody", "tr"):
+            el.text, new = split(el.text)
+            for i, a in enumerate(new):
+                el.insert(i, a)
+        for child in children:
+            visit(child)
+            if child.tail:
+                child.tail, new = split(child.tail)
+                at = list(el).index(child) + 1
+                for i, a in enumerate(new):
+                    el.insert(at + i, a)
+
+    visit(root)
+
+
+class SiteExtension(Extension):
+    def __init__(self, ctx: Context):
+        super().__init__()
+        self.ctx = ctx
+
+    def extendMarkdown(self, md):  # noqa: N802
+        md.inlinePatterns.register(CiteInline(self.ctx), "cite", 175)
+        md.inlinePatterns.register(ValueInline(self.ctx), "value", 174)
+        md.parser.blockprocessors.register(BlockShortcode(md.parser, self.ctx), "block", 95)
+        md.treeprocessors.register(Finish(md, self.ctx), "finish", 15)
+
+
+def make_markdown(ctx: Context) -> markdown.Markdown:
+    """One configured converter, reused for every page (building one is expensive)."""
+    return markdown.Markdown(
+        extensions=["tables", "attr_list", "sane_lists", "toc", SiteExtension(ctx)],
+        extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-3", "permalink": False}},
+        output_format="html",
+    )
+
+
+def convert(md: markdown.Markdown, ctx: Context, body: str, page_url: str) -> tuple[str, list, PageState]:
+    """(HTML, table of contents tokens, page state) for one page's Markdown."""
+    ctx.state = PageState()
+    ctx.page_url = page_url
+    md.reset()
+    html = md.convert(body)
+    return html, getattr(md, "toc_tokens", []), ctx.state
+
+
+def heading_ids(toc_tokens: list) -> list[str]:
+    out = []
+    for tok in toc_tokens:
+        out.append(tok["id"])
+        out.extend(heading_ids(tok.get("children", [])))
+    return out
+
+
+__all__ = ["Context", "PageState", "make_markdown", "convert", "cite_markup", "escape"]

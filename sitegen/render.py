@@ -1,0 +1,163 @@
+"""Render pages and site-wide files (sitemap, feed, robots) through Jinja2 templates."""
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import markup
+from .content import Page
+from .data import Data
+from .errors import Problems, line_of
+
+_ID_ATTR = re.compile(r'\sid="([^"]+)"')
+
+
+@dataclass
+class Site:
+    """The build's context: configuration, data, pages and asset names; read-only while rendering."""
+
+    root: Path
+    config: dict
+    data: Data
+    pages: list[Page]
+    assets: dict[str, str]  # "style.css" -> "assets/style.1a2b3c4d5e.css"
+
+    @property
+    def base_path(self) -> str:
+        return self.config["base_path"]
+
+    def url(self, path: str) -> str:
+        """A site path ('/specs/', 'assets/x.css') with the base path, for href and src."""
+        return self.base_path + path.lstrip("/")
+
+    def abs_url(self, path: str) -> str:
+        """The same path as an absolute URL, for canonical links, the sitemap and the feed."""
+        return self.config["base_url"] + path.lstrip("/")
+
+    def asset(self, name: str) -> str:
+        try:
+            return self.url(self.assets[name])
+        except KeyError:
+            raise LookupError(f"no file static/{name}") from None
+
+
+def template_location(exc: Exception, root: Path) -> tuple[str, int]:
+    """(templates/file.html, line) of a Jinja error, from the error or its traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return _rel(Path(exc.filename), root), exc.lineno or 0
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return _rel(Path(frame.filename), root), frame.lineno or 0
+    return "templates", 0
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def make_env(site: Site) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(site.root / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(site=site, config=site.config, data=site.data, url=site.url,
+                       abs_url=site.abs_url, asset=site.asset)
+    return env
+
+
+def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
+    """Every output file's bytes keyed by its path under site/; problems are collected."""
+    env = make_env(site)
+    terms = []
+    glossary_url = site.config.get("glossary_page")
+    if glossary_url and any(p.url == glossary_url for p in site.pages):
+        for row in site.data.glossary:
+            for phrase in (row["term"], *row["aliases"]):
+                terms.append((phrase, f"{glossary_url}#term-{row['id']}"))
+
+    def render_block(name: str, args: dict, cite) -> str:
+        template = env.get_template(f"blocks/{name}.html")
+        try:
+            return template.render(args=args, cite=cite, page=current["page"])
+        except jinja2.TemplateError as exc:
+            path, line = template_location(exc, site.root)
+            raise ValueError(f"{path}:{line}: {exc}") from None
+
+    current: dict = {}
+    ctx = markup.Context(source_ids=set(site.data.sources), lookup_value=site.data.value,
+                         render_block=render_block, base_path=site.base_path, terms=terms)
+    md = markup.make_markdown(ctx)
+    files: dict[str, bytes] = {}
+    nav = sorted((p for p in site.pages if "nav" in p.meta), key=lambda p: (p.meta["nav"], p.url))
+
+    for page in site.pages:
+        current["page"] = page
+        html, toc, state = markup.convert(md, ctx, page.body, page.url)
+        for token, message in state.problems:
+            problems.add(page.path, line_of(page.body, token, page.body_line), message)
+        page.html = html
+        page.toc = toc
+        page.links = [(href, line_of(page.body, token, page.body_line)) for href, token in state.links]
+        page.references = [
+            {"number": n, "id": sid, "source": site.data.sources[sid], "uses": state.uses[sid]}
+            for sid, n in sorted(state.order.items(), key=lambda kv: kv[1])
+        ]
+    citations: dict[str, list[Page]] = {}
+    for page in site.pages:
+        for ref in page.references:
+            citations.setdefault(ref["id"], []).append(page)
+    env.globals.update(nav=nav, pages=site.pages, citations=citations)
+
+    for page in site.pages:
+        layout = page.meta.get("layout", "page")
+        try:
+            out = env.get_template(f"{layout}.html").render(page=page, content=markup.Markup(page.html))
+        except jinja2.TemplateNotFound as exc:
+            problems.add(page.path, 1, f"layout '{layout}': no template templates/{exc.name}")
+            continue
+        except (jinja2.TemplateError, LookupError, ValueError, TypeError) as exc:
+            path, line = template_location(exc, site.root)
+            problems.add(path, line, f"{type(exc).__name__} while rendering {page.path}: {exc}")
+            continue
+        page.ids = set(_ID_ATTR.findall(out))
+        files[page.output] = out.encode("utf-8")
+
+    listed = [p for p in site.pages if p.url != "/404.html"]
+    for name in ("sitemap.xml", "feed.xml", "robots.txt"):
+        try:
+            out = env.get_template(name).render(pages=listed)
+        except jinja2.TemplateError as exc:
+            path, line = template_location(exc, site.root)
+            problems.add(path, line, str(exc))
+            continue
+        files[name] = out.encode("utf-8")
+    files[".nojekyll"] = b""
+    check_links(site, files, problems)
+    return files
+
+
+def check_links(site: Site, files: dict[str, bytes], problems: Problems) -> None:
+    """Every site path and #anchor written in a page must exist in the built site."""
+    by_output = {p.output: p for p in site.pages}
+    for page in site.pages:
+        for href, line in page.links:
+            path, _, fragment = href.partition("#")
+            path = path.split("?")[0] or page.url
+            output = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
+            if output not in files and output not in site.assets.values():
+                problems.add(page.path, line, f"link to {href}: no such page or file in the site")
+                continue
+            target = by_output.get(output)
+            if fragment and (target is None or fragment not in target.ids):
+                problems.add(page.path, line, f"link to {href}: no element with id '{fragment}' on that page")

@@ -1,0 +1,133 @@
+"""The explicit schema of every file in data/: columns, their types and which are required.
+
+A column type is a function from the cell's text to a value that raises ValueError with a
+message for the author. data.py applies these; cross-file checks (ids that must exist) live
+there too.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+_IDENT = re.compile(r"^[a-z0-9][a-z0-9-_.]*$")
+
+
+def text(value: str) -> str:
+    """Any non-empty text; control characters are refused (they break HTML and feeds)."""
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value):
+        raise ValueError("contains a control character")
+    return value
+
+
+def ident(value: str) -> str:
+    """A lower-case id: letters, digits, '-', '_' and '.'."""
+    if not _IDENT.match(value):
+        raise ValueError(f"'{value}' is not a valid id (lower-case letters, digits, '-', '_', '.')")
+    return value
+
+
+def https_url(value: str) -> str:
+    """An absolute https:// address (mailto: is allowed in content, not in data)."""
+    if not re.match(r"^https://[^\s/$.?#][^\s<>\"]*$", value):
+        raise ValueError(f"'{value}' is not an https:// URL")
+    return value
+
+
+def partial_date(value: str) -> str:
+    """YYYY-MM-DD, YYYY-MM or YYYY, checked against the calendar; kept as text for sorting."""
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", value)
+    if not m:
+        raise ValueError(f"'{value}' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    try:
+        _dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a real date ({exc})") from None
+    return value
+
+
+def id_list(value: str) -> tuple[str, ...]:
+    """One or more ids separated by ';'."""
+    items = tuple(part.strip() for part in value.split(";"))
+    if any(not part for part in items):
+        raise ValueError(f"'{value}' has an empty item in its ';'-separated list")
+    return tuple(ident(part) for part in items)
+
+
+def text_list(value: str) -> tuple[str, ...]:
+    """Phrases separated by ';' (glossary aliases)."""
+    return tuple(text(part.strip()) for part in value.split(";") if part.strip())
+
+
+def yes_no(value: str) -> bool:
+    if value not in ("yes", "no"):
+        raise ValueError(f"'{value}' must be 'yes' or 'no'")
+    return value == "yes"
+
+
+def one_of(*choices: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"'{value}' must be one of: {', '.join(choices)}")
+        return value
+
+    check.__doc__ = f"One of {', '.join(choices)}."
+    return check
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[str], Any]
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file in data/: its name, its columns and the column that must be unique."""
+
+    file: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+
+
+SOURCE_KINDS = ("datasheet", "regulation", "filing", "press-release", "news", "analysis", "reference")
+ACTORS = ("us-government", "us-congress", "nvidia", "china-government", "chinese-companies",
+          "chinese-chipmakers", "other")
+VERDICTS = ("confirmed", "wrong", "disputed", "unverifiable")
+
+TABLES = {
+    "sources": Table("sources.csv", key="id", columns=(
+        Column("id", ident), Column("kind", one_of(*SOURCE_KINDS)), Column("publisher", text),
+        Column("title", text), Column("author", text, False), Column("date", partial_date),
+        Column("url", https_url, False), Column("language", one_of("en", "zh")),
+        Column("reliability", text), Column("note", text, False),
+    )),
+    "chips": Table("chips.csv", key="id", columns=(
+        Column("id", ident), Column("name", text), Column("vendor", text),
+        Column("architecture", text), Column("note", text, False),
+    )),
+    "metrics": Table("metrics.csv", key="id", columns=(
+        Column("id", ident), Column("label", text), Column("unit", text, False),
+        Column("kind", one_of("number", "text", "derived")), Column("description", text),
+    )),
+    "specs": Table("specs.csv", columns=(
+        Column("chip", ident), Column("metric", ident), Column("value", text),
+        Column("source", id_list), Column("accepted", yes_no), Column("note", text, False),
+    )),
+    "timeline": Table("timeline.csv", columns=(
+        Column("date", partial_date), Column("actor", one_of(*ACTORS)), Column("event", text),
+        Column("source", id_list),
+    )),
+    "claims": Table("claims.csv", key="id", columns=(
+        Column("id", ident), Column("claim", text), Column("claimant", text),
+        Column("claim_source", id_list), Column("verdict", one_of(*VERDICTS)),
+        Column("finding", text), Column("finding_source", id_list),
+    )),
+    "glossary": Table("glossary.csv", key="id", columns=(
+        Column("id", ident), Column("term", text), Column("aliases", text_list, False),
+        Column("definition", text), Column("source", id_list, False),
+    )),
+}
