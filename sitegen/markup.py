@@ -24,7 +24,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
-CITE_RE = r"\[@([^\]\n]*)\]"
+CITE_RE = r"\[(@[^\]\n]*)\]"
 VALUE_RE = r"\{\{\s*([a-z0-9][a-z0-9_-]*)\.([a-z0-9_]+)\s*\}\}"
 BLOCK_RE = re.compile(r'^\{\{<\s*([a-z][a-z0-9-]*)((?:\s+[a-z_]+="[^"\n]*")*)\s*>\}\}\s*$')
 ARG_RE = re.compile(r'([a-z_]+)="([^"\n]*)"')
@@ -86,7 +86,7 @@ def parse_cite_ids(inner: str) -> tuple[tuple[str, ...], str | None]:
     for part in inner.split(";"):
         m = _CITE_ID.match(part.strip())
         if not m:
-            return (), f"malformed citation '[@{inner}]': write [@id] or [@id-one; @id-two]"
+            return (), f"malformed citation '[{inner}]': write [@id] or [@id-one; @id-two]"
         ids.append(m[1])
     return tuple(ids), None
 

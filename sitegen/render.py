@@ -90,7 +90,7 @@ def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
         template = env.get_template(f"blocks/{name}.html")
         try:
             return template.render(args=args, cite=cite, page=current["page"])
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # anything a template's code raises is that template's problem
             path, line = template_location(exc, site.root)
             raise ValueError(f"{path}:{line}: {exc}") from None
 
@@ -101,7 +101,16 @@ def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     nav = sorted((p for p in site.pages if "nav" in p.meta), key=lambda p: (p.meta["nav"], p.url))
 
-    for page in site.pages:
+    # The sources page lists which pages cite each source, so pages that summarise the
+    # whole site ({{< sources >}}) are converted after all the others.
+    citations: dict[str, list[Page]] = {}
+    env.globals.update(nav=nav, pages=site.pages, citations=citations)
+    summarising = [p for p in site.pages if "{{< sources" in p.body]
+    for page in [p for p in site.pages if p not in summarising] + summarising:
+        if page is (summarising or [None])[0]:
+            for cited in site.pages:
+                for ref in cited.references:
+                    citations.setdefault(ref["id"], []).append(cited)
         current["page"] = page
         html, toc, state = markup.convert(md, ctx, page.body, page.url)
         for token, message in state.problems:
@@ -113,11 +122,6 @@ def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
             {"number": n, "id": sid, "source": site.data.sources[sid], "uses": state.uses[sid]}
             for sid, n in sorted(state.order.items(), key=lambda kv: kv[1])
         ]
-    citations: dict[str, list[Page]] = {}
-    for page in site.pages:
-        for ref in page.references:
-            citations.setdefault(ref["id"], []).append(page)
-    env.globals.update(nav=nav, pages=site.pages, citations=citations)
 
     for page in site.pages:
         layout = page.meta.get("layout", "page")
@@ -126,7 +130,7 @@ def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
         except jinja2.TemplateNotFound as exc:
             problems.add(page.path, 1, f"layout '{layout}': no template templates/{exc.name}")
             continue
-        except (jinja2.TemplateError, LookupError, ValueError, TypeError) as exc:
+        except Exception as exc:  # anything a template's code raises is that template's problem
             path, line = template_location(exc, site.root)
             problems.add(path, line, f"{type(exc).__name__} while rendering {page.path}: {exc}")
             continue

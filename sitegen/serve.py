@@ -1,0 +1,71 @@
+"""Preview: serve site/ on 127.0.0.1 and rebuild when content/, data/, templates/ or static/ change.
+
+A failed rebuild prints its problems and leaves the last good site in place, still served.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+import time
+from pathlib import Path
+
+WATCHED = ("content", "data", "templates", "static", "site.toml")
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files from the output folder; the site's own 404 page for missing paths."""
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code == 404 and page.is_file():
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass  # keep the terminal for build reports
+
+
+def make_server(out: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(Handler, directory=str(out))
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def serve(root: Path, out: Path, host: str, port: int, base_url: str | None) -> int:
+    """Build, serve, and rebuild on every change until interrupted."""
+    from watchfiles import watch
+
+    from .cli import run_build  # the same build, same report, as the command line
+
+    server = make_server(out, host, port)
+    actual_port = server.server_address[1]
+    base_url = base_url or f"http://{host}:{actual_port}/"
+    run_build(root, out, base_url)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"serving {out.name}/ at {base_url} (Ctrl+C stops)", flush=True)
+    paths = [root / name for name in WATCHED if (root / name).exists()]
+    try:
+        for changes in watch(*paths, debounce=50, step=20):
+            names = sorted({Path(p).relative_to(root).as_posix() for _, p in changes})
+            print(f"changed: {', '.join(names)}", flush=True)
+            started = time.perf_counter()
+            status = run_build(root, out, base_url)
+            if status == 0:
+                print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+            else:
+                print("kept the last good site", flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0

@@ -1,0 +1,133 @@
+"""Every class of bad input stops the build with `file:line: message`, exit status 1, no
+traceback, and the previously built site/ untouched."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_site, run_build, tree_digest
+
+LINE = re.compile(r"^[^\s:][^:]*:\d+: .+$")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+# (id, change to make in the project, expected "file:line", expected words in the message)
+CASES = [
+    ("front-matter-syntax", lambda r: edit(r / "content/about.md", 'title = "About"', 'title = "About'),
+     "content/about.md:2", "not valid TOML"),
+    ("front-matter-missing-delimiter", lambda r: edit(r / "content/about.md", "+++\n\nMade", "\nMade"),
+     "content/about.md:1", "front matter missing"),
+    ("missing-required-field", lambda r: edit(r / "content/about.md", 'summary = "About the fixture."\n', ""),
+     "content/about.md:1", "'summary' is required"),
+    ("wrong-type", lambda r: edit(r / "content/specs.md", "nav = 2", 'nav = "two"'),
+     "content/specs.md:6", "'nav' must be an integer"),
+    ("impossible-date", lambda r: edit(r / "content/about.md", "date = 2025-01-01", "date = 2025-02-30"),
+     "content/about.md:4", "not valid TOML"),
+    ("date-not-a-date", lambda r: edit(r / "content/about.md", "date = 2025-01-01", 'date = "yesterday"'),
+     "content/about.md:4", "must be a date"),
+    ("unknown-front-matter-key", lambda r: edit(r / "content/about.md", "+++\n\nMade", 'colour = "red"\n+++\n\nMade'),
+     "content/about.md:6", "unknown front matter key 'colour'"),
+    ("unknown-citation", lambda r: edit(r / "content/specs.md", "Second claim.[@paper; @sheet]", "Second claim.[@paper; @nope]"),
+     "content/specs.md:9", "unknown source id 'nope'"),
+    ("malformed-citation", lambda r: append(r / "content/about.md", "\nBad [@two words] here.\n"),
+     "content/about.md:10", "malformed citation"),
+    ("unknown-chip", lambda r: append(r / "content/about.md", "\nIt has {{b200.memory_bandwidth}}.\n"),
+     "content/about.md:10", "unknown chip 'b200'"),
+    ("unknown-metric", lambda r: append(r / "content/about.md", "\nIt has {{h20.warp_speed}}.\n"),
+     "content/about.md:10", "unknown metric 'warp_speed'"),
+    ("missing-value", lambda r: append(r / "content/about.md", "\nIt has {{h100-sxm.memory_type}}.\n"),
+     "content/about.md:10", "no value of 'memory_type' for chip 'h100-sxm'"),
+    ("dead-page-link", lambda r: append(r / "content/about.md", "\nSee [nothing](/nowhere/).\n"),
+     "content/about.md:10", "link to /nowhere/: no such page"),
+    ("dead-anchor", lambda r: append(r / "content/about.md", "\nSee [memory](/specs/#no-such-heading).\n"),
+     "content/about.md:10", "no element with id 'no-such-heading'"),
+    ("dead-anchor-same-page", lambda r: append(r / "content/about.md", "\nSee [above](#nothing-here).\n"),
+     "content/about.md:10", "no element with id 'nothing-here'"),
+    ("bad-link-scheme", lambda r: append(r / "content/about.md", "\nSee [this](http://example.com/).\n"),
+     "content/about.md:10", "must start with https://"),
+    ("duplicate-url", lambda r: (r / "content/about-copy.md").write_text(
+        (r / "content/about.md").read_text(encoding="utf-8").replace("+++\n\nMade", 'slug = "about"\n+++\n\nMade'),
+        encoding="utf-8"),
+     "content/about.md:1", "URL /about/ is already used by content/about-copy.md"),
+    ("unknown-block", lambda r: append(r / "content/about.md", "\n{{< nosuchblock >}}\n"),
+     "content/about.md:10", "block 'nosuchblock'"),
+    ("csv-wrong-cell-count", lambda r: append(r / "data/specs.csv", "h20,power,400,sheet\n"),
+     "data/specs.csv:8", "row has 4 cells, the header has 6"),
+    ("csv-non-numeric", lambda r: append(r / "data/specs.csv", "h20,power,four hundred,sheet,yes,\n"),
+     "data/specs.csv:8", "must be a positive number"),
+    ("csv-negative", lambda r: append(r / "data/specs.csv", "h20,power,-400,sheet,yes,\n"),
+     "data/specs.csv:8", "must be a positive number"),
+    ("csv-duplicate-id", lambda r: append(r / "data/sources.csv", "sheet,news,X,Y,,2025,,en,Z,\n"),
+     "data/sources.csv:5", "duplicate id 'sheet' (first on line 2)"),
+    ("csv-bad-date", lambda r: append(r / "data/timeline.csv", "2025-02-30,nvidia,Something.,paper\n"),
+     "data/timeline.csv:4", "not a real date"),
+    ("csv-unknown-source", lambda r: append(r / "data/timeline.csv", "2025-02-03,nvidia,Something.,ghost\n"),
+     "data/timeline.csv:4", "unknown source id 'ghost'"),
+    ("csv-missing-column", lambda r: edit(r / "data/chips.csv", "id,name,vendor,architecture,note", "id,name,vendor,note"),
+     "data/chips.csv:1", "missing column(s) architecture"),
+    ("csv-two-accepted", lambda r: append(r / "data/specs.csv", "h20,memory_bandwidth,4.8,paper,yes,\n"),
+     "data/specs.csv:8", "second accepted value for h20 memory_bandwidth"),
+    ("template-syntax", lambda r: edit(r / "templates/page.html", "{% block main %}", "{% block main %}{% if %}"),
+     "templates/page.html:2", "TemplateSyntaxError"),
+    ("template-undefined", lambda r: edit(r / "templates/page.html", "<h1>{{ page.meta.title }}</h1>",
+                                          "<h1>{{ page.meta.no_such_key }}</h1>"),
+     "templates/page.html:5", "no_such_key"),
+    ("block-template-undefined", lambda r: edit(r / "templates/blocks/claims.html", "{{ c.claim }}", "{{ c.nonsense }}"),
+     "content/timeline.md:11", "templates/blocks/claims.html:9"),
+    ("site-config", lambda r: edit(r / "site.toml", 'base_url = "https://example.github.io/repo/"', 'base_url = "ftp://x"'),
+     "site.toml:4", "base_url"),
+]
+
+
+@pytest.mark.parametrize("change,where,words", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_reported_and_site_kept(site: Path, change, where: str, words: str) -> None:
+    assert run_build(site).returncode == 0
+    before = tree_digest(site / "site")
+    change(site)
+    result = run_build(site)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("build failed:")
+    problems = lines[:-1]
+    assert problems and all(LINE.match(line) for line in problems), problems
+    assert any(line.startswith(where + ":") and words in line for line in problems), problems
+    assert tree_digest(site / "site") == before
+
+
+def test_all_problems_are_reported_together(site: Path) -> None:
+    append(site / "content/about.md", "\nOne [@ghost-one] and [dead](/gone/).\n")
+    append(site / "content/specs.md", "\nTwo [@ghost-two].\n")
+    append(site / "data/timeline.csv", "2025-13-01,nvidia,Bad month.,paper\n")
+    result = run_build(site)
+    assert result.returncode == 1
+    # Data problems stop the build before rendering; fix them and the page problems show together.
+    assert "data/timeline.csv:4:" in result.stderr
+    edit(site / "data/timeline.csv", "2025-13-01", "2025-12-01")
+    result = run_build(site)
+    assert result.returncode == 1
+    problems = result.stderr.strip().splitlines()[:-1]
+    assert len(problems) == 3, problems
+    assert [p.split(":")[0] for p in problems] == ["content/about.md", "content/about.md", "content/specs.md"]
+
+
+def test_errors_raised_inside_templates_are_located(site: Path) -> None:
+    (site / "templates" / "blocks" / "claims.html").write_text("{{ 1 / 0 }}", encoding="utf-8")
+    quiet = run_build(site)
+    assert quiet.returncode == 1 and "Traceback" not in quiet.stderr
+    assert "templates/blocks/claims.html:1: ZeroDivisionError" in quiet.stderr or \
+        "templates/blocks/claims.html:1: division by zero" in quiet.stderr, quiet.stderr
+    verbose = run_build(site, "--verbose")
+    assert verbose.returncode == 1

@@ -1,0 +1,140 @@
+"""End-to-end: the fixture site builds, and its output has what a reader and a crawler need."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from conftest import ROOT, copy_site, run_build, tree_digest
+
+
+def html(site: Path, rel: str) -> str:
+    return (site / rel).read_text(encoding="utf-8")
+
+
+def test_pretty_urls_and_site_files(built_fixture: Path) -> None:
+    for rel in ["index.html", "specs/index.html", "timeline/index.html", "glossary/index.html",
+                "sources/index.html", "about/index.html", "404.html", "sitemap.xml", "feed.xml",
+                "robots.txt", ".nojekyll"]:
+        assert (built_fixture / rel).is_file(), rel
+    assert not (built_fixture / "404").exists()
+    assert "Sitemap: https://example.github.io/repo/sitemap.xml" in html(built_fixture, "robots.txt")
+
+
+def test_citations_are_numbered_in_order_and_linked(built_fixture: Path) -> None:
+    page = html(built_fixture, "specs/index.html")
+    # [@sheet] is first, so it is 1; [@paper; @sheet] gives 2 then 1 again.
+    markers = re.findall(r'<a href="#ref-(\d+)" id="cite-(\d+)-(\d+)">', page)
+    assert [m[0] for m in markers[:3]] == ["1", "2", "1"]
+    assert markers[2][2] == "2"  # second use of source 1
+    refs = re.findall(r'<li id="ref-(\d+)">(.*?)</li>', page, re.S)
+    assert [n for n, _ in refs] == ["1", "2"]
+    assert "Chip X datasheet" in refs[0][1] and "/repo/sources/#src-sheet" in refs[0][1]
+    assert 'href="#cite-1-1"' in refs[0][1]
+    assert 'id="src-sheet"' in html(built_fixture, "sources/index.html")
+
+
+def test_values_come_from_data_with_their_citation(built_fixture: Path) -> None:
+    home = html(built_fixture, "index.html")
+    assert re.search(r'<span class="value">4\.0\u00a0TB/s<sup class="cite">\[<a href="#ref-1"', home)
+    assert "Vendor" in re.search(r'<li id="ref-1">(.*?)</li>', home, re.S)[1]
+    specs = html(built_fixture, "specs/index.html")
+    assert "2,368" in specs  # TPP derived: 148 x 16
+    assert "15,830" in specs  # 989.4 x 16, rounded
+    assert '<span class="unknown">not published</span>' in specs
+    assert 'id="disagree-h20-memory_type"' in specs and "HBM3e" in specs
+
+
+def test_navigation_toc_and_anchors(built_fixture: Path) -> None:
+    page = html(built_fixture, "specs/index.html")
+    nav = re.search(r'<nav aria-label="Site">(.*?)</nav>', page, re.S)[1]
+    assert re.findall(r'href="([^"]+)"', nav) == ["/repo/", "/repo/specs/", "/repo/timeline/"]
+    assert 'aria-current="page">Specs &amp; &lt;things&gt;' in nav
+    assert '<h2 id="memory">Memory</h2>' in page
+    assert '<a href="#memory">Memory</a>' in page
+    assert '<h3 id="where-sources-disagree">' in page
+
+
+def test_base_path_is_honoured_everywhere(built_fixture: Path) -> None:
+    for path in built_fixture.rglob("*.html"):
+        for href in re.findall(r'(?:href|src)="([^"]+)"', path.read_text(encoding="utf-8")):
+            if href.startswith("/"):
+                assert href.startswith("/repo/"), (path, href)
+
+
+def test_root_base_url_gives_root_links(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "proj")
+    result = run_build(root, "--base-url", "https://h20.example.org")
+    assert result.returncode == 0, result.stderr
+    page = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="/specs/#memory"' in page
+    assert '<link rel="canonical" href="https://h20.example.org/">' in page
+
+
+def test_head_meta_and_json_ld(built_fixture: Path) -> None:
+    page = html(built_fixture, "specs/index.html")
+    assert '<html lang="en">' in page
+    assert '<link rel="canonical" href="https://example.github.io/repo/specs/">' in page
+    assert '<meta property="og:title" content="Specs &amp; &lt;things&gt;">' in page
+    assert '<meta name="description" content="Summary with &#34;quotes&#34; &amp; &lt;angle&gt; brackets.">' in page
+    assert '<meta name="twitter:card" content="summary">' in page
+    assert '<a class="skip" href="#main">' in page and '<main id="main">' in page
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]
+    assert "<" not in ld  # tojson escapes angle brackets: the title cannot close the script
+    import json
+    data = json.loads(ld)
+    assert data["@type"] == "Article" and data["headline"] == "Specs & <things>"
+    assert data["dateModified"] == "2025-07-01"
+    assert "Report an error on this page" in page and "github.com/example/repo/issues/new" in page
+
+
+def test_sitemap_and_feed_are_valid_xml(built_fixture: Path) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
+    sitemap = ET.parse(built_fixture / "sitemap.xml")
+    locs = [e.text for e in sitemap.findall("s:url/s:loc", ns)]
+    assert "https://example.github.io/repo/specs/" in locs
+    assert not any("404" in loc for loc in locs)
+    feed = ET.parse(built_fixture / "feed.xml")
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) == len(locs)
+    assert entries[0].find("a:title", ns).text == "Specs & <things>"  # most recently updated first
+    assert feed.find("a:updated", ns).text == "2025-07-01T00:00:00Z"
+
+
+def test_assets_have_content_hashes(built_fixture: Path) -> None:
+    css = list((built_fixture / "assets").glob("style.*.css"))
+    assert len(css) == 1 and re.fullmatch(r"style\.[0-9a-f]{10}\.css", css[0].name)
+    assert f'href="/repo/assets/{css[0].name}"' in html(built_fixture, "index.html")
+
+
+def test_glossary_terms_link_on_first_use_only(built_fixture: Path) -> None:
+    page = html(built_fixture, "specs/index.html")
+    assert page.count('href="/repo/glossary/#term-hbm"') == 1
+    assert 'id="term-hbm"' in html(built_fixture, "glossary/index.html")
+
+
+def test_builds_are_byte_identical(tmp_path: Path) -> None:
+    digests = []
+    for seed in ("1", "2"):
+        root = copy_site(tmp_path / f"proj{seed}")
+        result = run_build(root, env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        digests.append(tree_digest(root / "site"))
+    assert digests[0] == digests[1]
+    assert all(str(tmp_path) not in (tmp_path / "proj1" / "site" / rel).read_text(errors="replace")
+               for rel in digests[0])
+
+
+def test_no_temporary_folders_left(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "proj")
+    assert run_build(root).returncode == 0
+    (root / "content" / "about.md").write_text("broken", encoding="utf-8")
+    assert run_build(root).returncode == 1
+    leftovers = [p.name for p in root.iterdir() if p.name.startswith(".site-tmp")]
+    assert leftovers == []
+
+
+def test_the_real_site_builds_cleanly(tmp_path: Path) -> None:
+    result = run_build(ROOT, "--out", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
