@@ -21,6 +21,7 @@ from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
@@ -29,6 +30,15 @@ VALUE_RE = r"\{\{\s*([a-z0-9][a-z0-9_-]*)\.([a-z0-9_]+)\s*\}\}"
 BLOCK_RE = re.compile(r'^\{\{<\s*([a-z][a-z0-9-]*)((?:\s+[a-z_]+="[^"\n]*")*)\s*>\}\}\s*$')
 ARG_RE = re.compile(r'([a-z_]+)="([^"\n]*)"')
 _CITE_ID = re.compile(r"^@([a-z0-9][a-z0-9-_.]*)$")
+# Raw HTML a page may contain, with the attributes each tag may carry. Everything else
+# (script, iframe, style, event handlers, links) is refused with file:line: pages say what
+# they mean in Markdown, and templates own the markup.
+ALLOWED_HTML = {"abbr": {"title"}, "sup": set(), "sub": set(), "kbd": set(), "br": set(), "small": set(),
+                "q": set(), "mark": set(), "time": {"datetime"}, "ruby": set(), "rt": set(), "rp": set()}
+TAG_RE = re.compile(r"<(/?)([A-Za-z][^\s<>/]*)(\s[^<>]*)?(?:/?>|$)")
+AUTOLINK_RE = re.compile(r"^(?:https?|ftp):|@")  # <https://...> and <name@host> are Markdown, not HTML
+ATTR_RE = re.compile(r"""([^\s=/]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
+CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 SKIP_TERMS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "kbd", "span"}
 
 
@@ -149,6 +159,44 @@ class BlockShortcode(BlockProcessor):
         el.set("data-token", block)
 
 
+class RawHtmlPolicy(Preprocessor):
+    """Refuse raw HTML outside the allow-list, before Python-Markdown stashes it."""
+
+    def __init__(self, md, ctx: Context):
+        super().__init__(md)
+        self.ctx = ctx
+
+    def run(self, lines):
+        # No line is exempt: without the fenced-code extension, indented or fenced text can
+        # still reach the page as raw HTML. Only code spans are safe (Markdown escapes them).
+        for line in lines:
+            for problem in html_problems(CODE_SPAN_RE.sub("", line)):
+                self.ctx.state.problems.append(problem)
+        return lines
+
+
+def html_problems(line: str) -> list[tuple[str, str]]:
+    """(token, message) for each tag or attribute in line that the allow-list does not permit."""
+    out = []
+    if "<!--" in line or "<?" in line or "<!" in line:
+        out.append(("<!", "HTML comments and declarations are not allowed in pages"))
+    for m in TAG_RE.finditer(line):
+        name = m[2].lower()
+        if AUTOLINK_RE.search(name):
+            continue
+        if name not in ALLOWED_HTML:
+            out.append((m[0], f"HTML tag <{name}> is not allowed in pages "
+                              f"(allowed: {', '.join(sorted(ALLOWED_HTML))})"))
+            continue
+        for attr in ATTR_RE.findall(m[3] or ""):
+            attr = attr.lower()
+            if attr.startswith("on"):
+                out.append((m[0], f"event handler attribute '{attr}' is not allowed"))
+            elif attr not in ALLOWED_HTML[name]:
+                out.append((m[0], f"attribute '{attr}' is not allowed on <{name}>"))
+    return out
+
+
 class Finish(Treeprocessor):
     """Number citations and render blocks in document order; check and rewrite links."""
 
@@ -265,6 +313,7 @@ class SiteExtension(Extension):
         self.ctx = ctx
 
     def extendMarkdown(self, md):  # noqa: N802
+        md.preprocessors.register(RawHtmlPolicy(md, self.ctx), "html_policy", 40)
         md.inlinePatterns.register(CiteInline(self.ctx), "cite", 175)
         md.inlinePatterns.register(ValueInline(self.ctx), "value", 174)
         md.parser.blockprocessors.register(BlockShortcode(md.parser, self.ctx), "block", 95)

@@ -131,3 +131,31 @@ def test_errors_raised_inside_templates_are_located(site: Path) -> None:
         "templates/blocks/claims.html:1: division by zero" in quiet.stderr, quiet.stderr
     verbose = run_build(site, "--verbose")
     assert verbose.returncode == 1
+
+
+@pytest.mark.parametrize("snippet,words", [
+    ("<script>alert(1)</script>", "HTML tag <script> is not allowed"),
+    ('<iframe src="https://example.com"></iframe>', "HTML tag <iframe> is not allowed"),
+    ('<abbr title="x" onmouseover="alert(1)">HBM</abbr>', "event handler attribute 'onmouseover'"),
+    ('<a href="javascript:alert(1)">x</a>', "HTML tag <a> is not allowed"),
+    ("[x](javascript:alert(1))", "link 'javascript:alert(1)' must start with https://"),
+    ("<javascript:alert(1)>", "HTML tag <javascript:alert(1)> is not allowed"),
+    ("<http://example.com>", "link 'http://example.com' must start with https://"),
+    ("    <script>indented</script>", "HTML tag <script> is not allowed"),
+    ("<script\nsrc=x></script>", "HTML tag <script> is not allowed"),
+    ("![chart](https://example.com/x.png)", "images are not allowed"),
+])
+def test_raw_html_outside_the_allow_list_is_refused(site: Path, snippet: str, words: str) -> None:
+    append(site / "content/about.md", f"\n{snippet}\n")
+    result = run_build(site)
+    assert result.returncode == 1
+    assert any(line.startswith("content/about.md:10:") and words in line for line in result.stderr.splitlines()), result.stderr
+
+
+def test_allowed_inline_html_and_code_spans_pass(site: Path) -> None:
+    append(site / "content/about.md", '\nPress <kbd>Ctrl</kbd>; <abbr title="high-bandwidth memory">HBM</abbr>3; '
+                                      "code `<script>` is shown, not run.\n")
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    page = (site / "site/about/index.html").read_text(encoding="utf-8")
+    assert "<kbd>Ctrl</kbd>" in page and "<code>&lt;script&gt;</code>" in page
