@@ -41,13 +41,15 @@ class BuildFailed(Exception):
         self.problems = problems
 
 
-def line_of(text: str, needle: str, start_line: int = 1) -> int:
+def line_of(text: str, needle: str | tuple[str, ...], start_line: int = 1) -> int:
     """The 1-based line of the first occurrence of needle in text (offset by start_line - 1).
 
     Markdown loses source positions, so errors found while rendering are located by
-    searching for the offending token in the page's source.
+    searching for the offending token in the page's source; a tuple gives candidates in
+    order of preference (the most specific first).
     """
-    index = text.find(needle)
-    if index < 0:
-        return start_line
-    return text.count("\n", 0, index) + start_line
+    for candidate in (needle,) if isinstance(needle, str) else needle:
+        index = text.find(candidate)
+        if index >= 0:
+            return text.count("\n", 0, index) + start_line
+    return start_line

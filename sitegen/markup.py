@@ -48,8 +48,8 @@ class PageState:
 
     order: dict[str, int] = field(default_factory=dict)    # source id -> number
     uses: dict[str, int] = field(default_factory=dict)     # source id -> times cited
-    links: list[tuple[str, str]] = field(default_factory=list)  # (href as written, token)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (token to locate, message)
+    links: list[tuple[str, tuple]] = field(default_factory=list)  # (href as written, tokens)
+    problems: list[tuple] = field(default_factory=list)  # (token or tokens to locate, message)
 
     def number(self, sid: str) -> tuple[int, int]:
         """(reference number, occurrence) for a citation of sid, numbering on first use."""
@@ -236,7 +236,7 @@ class Finish(Treeprocessor):
     def _link(self, el):
         ctx = self.ctx
         href = el.get("href")
-        token = f"({href}" if href else "]("
+        token = (f"]({href}", f"<{href}>", href or "](")
         if href.startswith("/") and not href.startswith("//"):
             ctx.state.links.append((href, token))
             el.set("href", ctx.base_path + href[1:])
