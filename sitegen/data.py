@@ -39,6 +39,8 @@ class Data:
     timeline: list[dict] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
     glossary: list[dict] = field(default_factory=list)
+    models: dict[str, dict] = field(default_factory=dict)
+    scenarios: list[dict] = field(default_factory=list)
     raw: dict[str, list[dict]] = field(default_factory=dict)
 
     def value(self, chip: str, metric: str) -> Value:
@@ -204,6 +206,16 @@ def load_data(data_dir: Path, problems: Problems, root: Path) -> Data:
     for row in data.raw["glossary"]:
         check_sources("glossary", row, "source")
     data.glossary = data.raw["glossary"]
+    for row in data.raw["models"]:
+        check_sources("models", row, "source")
+        if row["active_b"] > row["params_b"]:
+            problems.add(_rel(data_dir / "models.csv", root), row["line"], "active_b is larger than params_b")
+    data.models = {r["id"]: r for r in data.raw["models"]}
+    for row in data.raw["scenarios"]:
+        if row["model"] not in data.models:
+            problems.add(_rel(data_dir / "scenarios.csv", root), row["line"],
+                         f"unknown model '{row['model']}' (see data/models.csv)")
+    data.scenarios = data.raw["scenarios"]
     _derive(data)
     return data
 

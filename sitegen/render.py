@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import markup
+from . import estimate, markup
 from .content import Page
 from .data import Data
 from .errors import Problems, line_of
@@ -72,7 +72,10 @@ def make_env(site: Site) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(site=site, config=site.config, data=site.data, url=site.url,
-                       abs_url=site.abs_url, asset=site.asset)
+                       abs_url=site.abs_url, asset=site.asset,
+                       estimator_chips=lambda: estimate.chip_inputs(site.data),
+                       estimator_rows=lambda: estimate.scenario_rows(site.data),
+                       kv_kib=estimate.kv_kib, show=estimate.show)
     return env
 
 

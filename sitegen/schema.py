@@ -61,6 +61,20 @@ def text_list(value: str) -> tuple[str, ...]:
     return tuple(text(part.strip()) for part in value.split(";") if part.strip())
 
 
+def positive(value: str) -> float:
+    """A number greater than zero, written plainly (4.0, 70.6)."""
+    if not re.match(r"^\d+(\.\d+)?$", value) or float(value) <= 0:
+        raise ValueError(f"'{value}' must be a positive number like 4.0 or 70")
+    return float(value)
+
+
+def whole(value: str) -> int:
+    """A whole number of at least 1."""
+    if not re.match(r"^[1-9]\d{0,6}$", value):
+        raise ValueError(f"'{value}' must be a whole number from 1 to 9999999")
+    return int(value)
+
+
 def yes_no(value: str) -> bool:
     if value not in ("yes", "no"):
         raise ValueError(f"'{value}' must be 'yes' or 'no'")
@@ -93,7 +107,7 @@ class Table:
     key: str | None = None
 
 
-SOURCE_KINDS = ("datasheet", "regulation", "filing", "press-release", "news", "analysis", "reference")
+SOURCE_KINDS = ("datasheet", "regulation", "filing", "press-release", "news", "analysis", "paper", "reference")
 ACTORS = ("us-government", "us-congress", "nvidia", "china-government", "chinese-companies",
           "chinese-chipmakers", "other")
 VERDICTS = ("confirmed", "wrong", "disputed", "unverifiable")
@@ -125,6 +139,14 @@ TABLES = {
         Column("id", ident), Column("claim", text), Column("claimant", text),
         Column("claim_source", id_list), Column("verdict", one_of(*VERDICTS)),
         Column("finding", text), Column("finding_source", id_list),
+    )),
+    "models": Table("models.csv", key="id", columns=(
+        Column("id", ident), Column("name", text), Column("params_b", positive), Column("active_b", positive),
+        Column("layers", whole), Column("kv_values", whole), Column("source", id_list), Column("note", text, False),
+    )),
+    "scenarios": Table("scenarios.csv", key="id", columns=(
+        Column("id", ident), Column("model", ident), Column("precision", one_of("fp16", "fp8", "int4")),
+        Column("batch", whole), Column("context", whole), Column("chips", whole),
     )),
     "glossary": Table("glossary.csv", key="id", columns=(
         Column("id", ident), Column("term", text), Column("aliases", text_list, False),
