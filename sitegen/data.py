@@ -41,6 +41,7 @@ class Data:
     glossary: list[dict] = field(default_factory=list)
     models: dict[str, dict] = field(default_factory=dict)
     scenarios: list[dict] = field(default_factory=list)
+    thresholds: list[dict] = field(default_factory=list)
     raw: dict[str, list[dict]] = field(default_factory=dict)
 
     def value(self, chip: str, metric: str) -> Value:
@@ -216,6 +217,9 @@ def load_data(data_dir: Path, problems: Problems, root: Path) -> Data:
             problems.add(_rel(data_dir / "scenarios.csv", root), row["line"],
                          f"unknown model '{row['model']}' (see data/models.csv)")
     data.scenarios = data.raw["scenarios"]
+    for row in data.raw["thresholds"]:
+        check_sources("thresholds", row, "source")
+    data.thresholds = data.raw["thresholds"]
     _derive(data)
     return data
 

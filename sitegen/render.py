@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import estimate, markup
+from . import charts, estimate, markup
 from .content import Page
 from .data import Data
 from .errors import Problems, line_of
@@ -75,7 +75,7 @@ def make_env(site: Site) -> jinja2.Environment:
                        abs_url=site.abs_url, asset=site.asset,
                        estimator_chips=lambda: estimate.chip_inputs(site.data),
                        estimator_rows=lambda: estimate.scenario_rows(site.data),
-                       kv_kib=estimate.kv_kib, show=estimate.show)
+                       kv_kib=estimate.kv_kib, show=estimate.show, charts=charts)
     return env
 
 
@@ -150,8 +150,40 @@ def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
             continue
         files[name] = out.encode("utf-8")
     files[".nojekyll"] = b""
+    files.update(data_files(site))
     check_links(site, files, problems)
     return files
+
+
+def data_files(site: Site) -> dict[str, bytes]:
+    """data/ for download: each file as authored (CSV) and parsed (JSON), plus values.csv,
+    every figure as printed on the site (derived ones included) with its source ids."""
+    from .schema import TABLES
+
+    out: dict[str, bytes] = {}
+    meta = {"license": site.config["license"], "as_of": site.config["as_of"].isoformat(),
+            "source": site.abs_url("/sources/")}
+    for name, table in TABLES.items():
+        out[f"data/{name}.csv"] = (site.root / "data" / table.file).read_bytes()
+        rows = [{k: list(v) if isinstance(v, tuple) else v for k, v in r.items() if k != "line"}
+                for r in site.data.raw[name]]
+        out[f"data/{name}.json"] = _json({**meta, "rows": rows})
+    lines = ["chip,metric,value,unit,derived,sources"]
+    for (chip, metric), v in sorted(site.data.values.items()):
+        cells = [chip, metric, v.text, v.unit, "yes" if v.derived else "no", ";".join(v.sources)]
+        lines.append(",".join(_csv_cell(c) for c in cells))
+    out["data/values.csv"] = ("\n".join(lines) + "\n").encode("utf-8")
+    return out
+
+
+def _csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\n') else text
+
+
+def _json(obj) -> bytes:
+    import json
+
+    return (json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 
 def check_links(site: Site, files: dict[str, bytes], problems: Problems) -> None:

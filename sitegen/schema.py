@@ -148,6 +148,11 @@ TABLES = {
         Column("id", ident), Column("model", ident), Column("precision", one_of("fp16", "fp8", "int4")),
         Column("batch", whole), Column("context", whole), Column("chips", whole),
     )),
+    "thresholds": Table("thresholds.csv", key="id", columns=(
+        Column("id", ident), Column("rule", text), Column("label", text),
+        Column("tpp_min", positive, False), Column("tpp_max", positive, False),
+        Column("pd_min", positive, False), Column("pd_max", positive, False), Column("source", id_list),
+    )),
     "glossary": Table("glossary.csv", key="id", columns=(
         Column("id", ident), Column("term", text), Column("aliases", text_list, False),
         Column("definition", text), Column("source", id_list, False),

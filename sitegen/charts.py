@@ -1,0 +1,164 @@
+"""Charts as inline SVG, drawn at build time from data/ (no charting JavaScript, no requests).
+
+A few plain functions writing SVG text: the output is deterministic and small, and every
+word in it (titles, axis labels, annotations) is passed in by a template, so the charts can
+be translated without touching Python. Colours come from CSS classes (light and dark mode,
+Okabe-Ito palette); the SVG has no inline styles, so a strict Content-Security-Policy holds.
+"""
+from __future__ import annotations
+
+import math
+from markupsafe import Markup, escape
+
+W, H = 640, 400
+FONT = 15
+
+
+def _n(x: float) -> str:
+    """Coordinates with at most one decimal: short, stable output."""
+    text = f"{x:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _tick(x: float) -> str:
+    return f"{x:,.0f}" if x >= 10 else (f"{x:g}")
+
+
+def _svg(uid: str, title: str, desc: str, body: list[str], height: int = H) -> Markup:
+    head = (f'<svg class="chart" viewBox="0 0 {W} {height}" role="img" aria-labelledby="{uid}-t {uid}-d" '
+            f'xmlns="http://www.w3.org/2000/svg" font-size="{FONT}">'
+            f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>')
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def _text(x: float, y: float, s: str, cls: str = "", anchor: str = "start", extra: str = "") -> str:
+    c = f' class="{cls}"' if cls else ""
+    return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{c}{extra}>{escape(s)}</text>'
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    ticks = []
+    for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
+        for m in (1, 2, 5):
+            v = m * 10 ** e
+            if low <= v <= high:
+                ticks.append(v)
+    return ticks
+
+
+def paired_bars(uid: str, title: str, desc: str, rows: list[dict], left_label: str, right_label: str) -> Markup:
+    """Two bar panels side by side, one row per chip: e.g. compute (left) and bandwidth (right).
+
+    rows: {"label", "left", "right", "highlight"}; a missing value (None) draws no bar.
+    """
+    top, row_h, label_w, gap = 48, 34, 118, 22
+    height = top + row_h * len(rows) + 16
+    panel_w = (W - label_w - gap - 10) / 2
+    left_max = max((r["left"] for r in rows if r["left"]), default=1)
+    right_max = max((r["right"] for r in rows if r["right"]), default=1)
+    body = [_text(label_w, 20, left_label, "axis-title"),
+            _text(label_w + panel_w + gap, 20, right_label, "axis-title")]
+    for i, r in enumerate(rows):
+        y = top + i * row_h
+        cls = "bar hi" if r.get("highlight") else "bar"
+        body.append(_text(label_w - 8, y + 19, r["label"], "label" + (" hi-label" if r.get("highlight") else ""), "end"))
+        for value, vmax, x0, unit in ((r["left"], left_max, label_w, r.get("left_text")),
+                                      (r["right"], right_max, label_w + panel_w + gap, r.get("right_text"))):
+            if value is None:
+                body.append(_text(x0 + 4, y + 19, r.get("missing", "–"), "muted"))
+                continue
+            w = max(1.0, (panel_w - 60) * value / vmax)
+            body.append(f'<rect class="{cls}" x="{_n(x0)}" y="{_n(y + 5)}" width="{_n(w)}" height="{row_h - 12}"/>')
+            body.append(_text(x0 + w + 5, y + 19, unit or _tick(value), "value-label"))
+    body.append(f'<line class="axis" x1="{label_w}" y1="{top - 4}" x2="{label_w}" y2="{height - 12}"/>')
+    x2 = label_w + panel_w + gap
+    body.append(f'<line class="axis" x1="{_n(x2)}" y1="{top - 4}" x2="{_n(x2)}" y2="{height - 12}"/>')
+    return _svg(uid, title, desc, body, height)
+
+
+class LogLog:
+    """Log-scaled axes inside the chart's plot area."""
+
+    def __init__(self, x: tuple[float, float], y: tuple[float, float], box=(70, 20, W - 20, H - 58)):
+        self.x0, self.x1 = map(math.log10, x)
+        self.y0, self.y1 = map(math.log10, y)
+        self.xlim, self.ylim = x, y
+        self.left, self.top, self.right, self.bottom = box
+
+    def px(self, x: float) -> float:
+        return self.left + (math.log10(x) - self.x0) / (self.x1 - self.x0) * (self.right - self.left)
+
+    def py(self, y: float) -> float:
+        return self.bottom - (math.log10(y) - self.y0) / (self.y1 - self.y0) * (self.bottom - self.top)
+
+    def axes(self, x_label: str, y_label: str) -> list[str]:
+        out = [f'<rect class="plot" x="{self.left}" y="{self.top}" width="{self.right - self.left}" '
+               f'height="{self.bottom - self.top}"/>']
+        for t in _log_ticks(*self.xlim):
+            x = self.px(t)
+            out.append(f'<line class="grid" x1="{_n(x)}" y1="{self.top}" x2="{_n(x)}" y2="{self.bottom}"/>')
+            out.append(_text(x, self.bottom + 18, _tick(t), "tick", "middle"))
+        for t in _log_ticks(*self.ylim):
+            y = self.py(t)
+            out.append(f'<line class="grid" x1="{self.left}" y1="{_n(y)}" x2="{self.right}" y2="{_n(y)}"/>')
+            out.append(_text(self.left - 6, y + 5, _tick(t), "tick", "end"))
+        out.append(_text((self.left + self.right) / 2, self.bottom + 42, x_label, "axis-title", "middle"))
+        out.append(_text(16, (self.top + self.bottom) / 2, y_label, "axis-title", "middle",
+                         f' transform="rotate(-90 16 {_n((self.top + self.bottom) / 2)})"'))
+        return out
+
+
+def roofline(uid: str, title: str, desc: str, chips: list[dict], marks: list[dict],
+             x_label: str, y_label: str, ridge_label: str) -> Markup:
+    """Attainable TFLOPS = min(peak, bandwidth x intensity) on log-log axes.
+
+    chips: {"label", "peak_tflops", "bandwidth_tbs", "series"}; marks: {"x", "label"} vertical lines.
+    """
+    ax = LogLog((0.5, 10000), (1, 3000))
+    body = ax.axes(x_label, y_label)
+    for m in marks:
+        x = ax.px(m["x"])
+        body.append(f'<line class="mark" x1="{_n(x)}" y1="{ax.top}" x2="{_n(x)}" y2="{ax.bottom}"/>')
+        body.append(_text(x + 4, ax.top + 16 + 18 * m.get("row", 0), m["label"], "mark-label"))
+    for i, c in enumerate(chips):
+        ridge = c["peak_tflops"] / c["bandwidth_tbs"]
+        xs = [ax.xlim[0], ridge, ax.xlim[1]]
+        ys = [c["bandwidth_tbs"] * ax.xlim[0], c["peak_tflops"], c["peak_tflops"]]
+        pts = " ".join(f"{_n(ax.px(x))},{_n(ax.py(y))}" for x, y in zip(xs, ys))
+        series = c.get("series", f"s{i + 1}")
+        body.append(f'<polyline class="roof {series}" points="{pts}"/>')
+        rx, ry = ax.px(ridge), ax.py(c["peak_tflops"])
+        body.append(f'<circle class="ridge {series}" cx="{_n(rx)}" cy="{_n(ry)}" r="5"/>')
+        body.append(_text(ax.right - 4, ry - 6, c["label"], f"series-label {series}", "end"))
+        body.append(_text(rx + 7, ry + 18, ridge_label.format(ridge=f"{ridge:,.0f}"), f"ridge-label {series}"))
+    return _svg(uid, title, desc, body)
+
+
+def thresholds(uid: str, title: str, desc: str, chips: list[dict], zones: list[dict],
+               x_label: str, y_label: str) -> Markup:
+    """Chips by TPP (x, log) and performance density (y, log) against the rule's zones.
+
+    chips: {"label", "tpp", "density", "highlight"}; zones: {"label", "tpp_min", "tpp_max",
+    "pd_min", "pd_max", "series"} with None for an open side.
+    """
+    ax = LogLog((500, 40000), (0.5, 40), box=(70, 20, W - 20, H - 58))
+    body = ax.axes(x_label, y_label)
+    for z in zones:
+        x_a = ax.px(max(z["tpp_min"] or ax.xlim[0], ax.xlim[0]))
+        x_b = ax.px(min(z["tpp_max"] or ax.xlim[1], ax.xlim[1]))
+        y_a = ax.py(min(z["pd_max"] or ax.ylim[1], ax.ylim[1]))
+        y_b = ax.py(max(z["pd_min"] or ax.ylim[0], ax.ylim[0]))
+        body.append(f'<rect class="zone {z["series"]}" x="{_n(x_a)}" y="{_n(y_a)}" '
+                    f'width="{_n(x_b - x_a)}" height="{_n(y_b - y_a)}"/>')
+        body.append(_text(x_a + 5, y_a + 17, z["label"], f"zone-label {z['series']}"))
+    for c in chips:
+        if c["tpp"] is None:
+            continue
+        density = c["density"] if c["density"] is not None else ax.ylim[0] * 1.15
+        x, y = ax.px(c["tpp"]), ax.py(density)
+        cls = "point hi" if c.get("highlight") else "point"
+        body.append(f'<circle class="{cls}" cx="{_n(x)}" cy="{_n(y)}" r="{7 if c.get("highlight") else 5}"/>')
+        anchor = "end" if x > ax.right - 120 else "start"
+        dx = -9 if anchor == "end" else 9
+        body.append(_text(x + dx, y - 8 + c.get("dy", 0), c["label"], "label" + (" hi-label" if c.get("highlight") else ""), anchor))
+    return _svg(uid, title, desc, body)
