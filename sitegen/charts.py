@@ -79,7 +79,7 @@ def paired_bars(uid: str, title: str, desc: str, rows: list[dict], left_label: s
 class LogLog:
     """Log-scaled axes inside the chart's plot area."""
 
-    def __init__(self, x: tuple[float, float], y: tuple[float, float], box=(70, 20, W - 20, H - 58)):
+    def __init__(self, x: tuple[float, float], y: tuple[float, float], box=(70, 20, W - 36, H - 58)):
         self.x0, self.x1 = map(math.log10, x)
         self.y0, self.y1 = map(math.log10, y)
         self.xlim, self.ylim = x, y
@@ -119,7 +119,9 @@ def roofline(uid: str, title: str, desc: str, chips: list[dict], marks: list[dic
     for m in marks:
         x = ax.px(m["x"])
         body.append(f'<line class="mark" x1="{_n(x)}" y1="{ax.top}" x2="{_n(x)}" y2="{ax.bottom}"/>')
-        body.append(_text(x + 4, ax.top + 16 + 18 * m.get("row", 0), m["label"], "mark-label"))
+        right = x > ax.left + 0.7 * (ax.right - ax.left)  # near the right edge: label on the left
+        body.append(_text(x - 4 if right else x + 4, ax.top + 16 + 18 * m.get("row", 0), m["label"], "mark-label",
+                          "end" if right else "start"))
     for i, c in enumerate(chips):
         ridge = c["peak_tflops"] / c["bandwidth_tbs"]
         xs = [ax.xlim[0], ridge, ax.xlim[1]]
@@ -141,7 +143,7 @@ def thresholds(uid: str, title: str, desc: str, chips: list[dict], zones: list[d
     chips: {"label", "tpp", "density", "highlight"}; zones: {"label", "tpp_min", "tpp_max",
     "pd_min", "pd_max", "series"} with None for an open side.
     """
-    ax = LogLog((500, 40000), (0.5, 40), box=(70, 20, W - 20, H - 58))
+    ax = LogLog((500, 40000), (0.5, 40))
     body = ax.axes(x_label, y_label)
     for z in zones:
         x_a = ax.px(max(z["tpp_min"] or ax.xlim[0], ax.xlim[0]))

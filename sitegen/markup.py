@@ -26,7 +26,8 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 CITE_RE = r"\[(@[^\]\n]*)\]"
-VALUE_RE = r"\{\{\s*([a-z0-9][a-z0-9_-]*)\.([a-z0-9_]+)\s*\}\}"
+VALUE_RE = (r"\{\{\s*([a-z0-9][a-z0-9_-]*)\.([a-z0-9_]+)"
+            r"(?:\s*/\s*([a-z0-9][a-z0-9_-]*)\.([a-z0-9_]+))?\s*\}\}")
 BLOCK_RE = re.compile(r'^\{\{<\s*([a-z][a-z0-9-]*)((?:\s+[a-z_]+="[^"\n]*")*)\s*>\}\}\s*$')
 ARG_RE = re.compile(r'([a-z_]+)="([^"\n]*)"')
 _CITE_ID = re.compile(r"^@([a-z0-9][a-z0-9-_.]*)$")
@@ -127,15 +128,30 @@ class ValueInline(InlineProcessor):
     def handleMatch(self, m, data):  # noqa: N802
         try:
             value = self.ctx.lookup_value(m[1], m[2])
+            other = self.ctx.lookup_value(m[3], m[4]) if m[3] else None
         except KeyError as exc:
             self.ctx.state.problems.append((m[0], f"{m[0]}: {exc.args[0]}"))
             return etree.Element("span"), m.start(0), m.end(0)
         el = etree.Element("span")
         el.set("class", "value")
-        el.text = f"{value.text}\u00a0{value.unit}" if value.unit else value.text
+        if other is None:
+            el.text = f"{value.text}\u00a0{value.unit}" if value.unit else value.text
+            sources = value.sources
+        else:  # {{a.metric / b.metric}}: a percentage, cited by both figures' sources
+            if value.number is None or other.number is None:
+                self.ctx.state.problems.append((m[0], f"{m[0]}: a ratio needs two numeric metrics"))
+                return el, m.start(0), m.end(0)
+            el.text = percent(value.number / other.number)
+            sources = tuple(dict.fromkeys(value.sources + other.sources))
         sup = etree.SubElement(el, "sup")
-        sup.set("data-cite", " ".join(value.sources))
+        sup.set("data-cite", " ".join(sources))
         return el, m.start(0), m.end(0)
+
+
+def percent(ratio: float) -> str:
+    """A ratio as a percentage: one decimal under 10%, none above (15%, 119%, 2.4%)."""
+    pct = ratio * 100
+    return f"{pct:,.1f}%" if pct < 10 else f"{pct:,.0f}%"
 
 
 class BlockShortcode(BlockProcessor):

@@ -138,3 +138,10 @@ def test_the_real_site_builds_cleanly(tmp_path: Path) -> None:
     result = run_build(ROOT, "--out", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_ratio_of_two_values_is_a_cited_percentage(built_fixture: Path) -> None:
+    page = html(built_fixture, "timeline/index.html")
+    # 148 / 989.4 = 14.96% -> "15%", cited by the datasheet
+    number = re.search(r'<li id="ref-(\d+)"><cite><a href="https://example.com/x.pdf"', page)[1]
+    assert re.search(rf'<span class="value">15%<sup class="cite">\[<a href="#ref-{number}"', page), page
