@@ -7,7 +7,10 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: site serve test bench clean
+.PHONY: site serve test bench clean system-deps
+
+# Root on CI and here; sudo elsewhere.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 site: $(VENV)/.site-deps
 	$(PY) build.py $(if $(BASE_URL),--base-url $(BASE_URL))
@@ -15,7 +18,7 @@ site: $(VENV)/.site-deps
 serve: $(VENV)/.site-deps
 	$(PY) build.py serve
 
-test: $(VENV)/.test-deps
+test: $(VENV)/.test-deps node_modules/.installed system-deps
 	$(PY) -m pytest
 
 $(VENV)/.site-deps: requirements.txt
@@ -27,6 +30,20 @@ $(VENV)/.test-deps: requirements-test.txt requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $(VENV)/.site-deps $@
+
+# The browser tests need Debian's chromium (never a downloaded browser), a CJK font for
+# the Chinese text, and Java for the Nu HTML Checker. Installed only when missing.
+system-deps:
+	@command -v chromium >/dev/null && command -v java >/dev/null \
+	  && fc-list 2>/dev/null | grep -qi "noto sans cjk" \
+	  || { $(SUDO) apt-get update -qq \
+	       && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	          chromium fonts-noto-cjk default-jre-headless fontconfig; }
+
+# axe-core, pinned in package-lock.json, injected into pages by the accessibility tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 clean:
 	rm -rf site .site-tmp-* $(VENV)

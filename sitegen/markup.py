@@ -323,6 +323,25 @@ def link_terms(root: etree.Element, ctx: Context) -> None:
     visit(root)
 
 
+class WrapTables(Treeprocessor):
+    """Put each Markdown table in a scrollable region that keyboard users can reach, named
+    by the heading above it (runs after the toc extension has given headings their ids)."""
+
+    def run(self, root):
+        heading_id = None
+        for i, el in enumerate(list(root)):
+            if el.tag in ("h2", "h3", "h4") and el.get("id"):
+                heading_id = el.get("id")
+            elif el.tag == "table":
+                wrap = etree.Element("div", {"class": "table-wrap", "tabindex": "0", "role": "region"})
+                if heading_id:
+                    wrap.set("aria-labelledby", heading_id)
+                wrap.tail, el.tail = el.tail, None
+                root.remove(el)
+                wrap.append(el)
+                root.insert(i, wrap)
+
+
 class SiteExtension(Extension):
     def __init__(self, ctx: Context):
         super().__init__()
@@ -334,6 +353,7 @@ class SiteExtension(Extension):
         md.inlinePatterns.register(ValueInline(self.ctx), "value", 174)
         md.parser.blockprocessors.register(BlockShortcode(md.parser, self.ctx), "block", 95)
         md.treeprocessors.register(Finish(md, self.ctx), "finish", 15)
+        md.treeprocessors.register(WrapTables(md), "wrap_tables", 4)
 
 
 def make_markdown(ctx: Context) -> markdown.Markdown:

@@ -81,6 +81,13 @@ def yes_no(value: str) -> bool:
     return value == "yes"
 
 
+def language(value: str) -> str:
+    """A two- or three-letter ISO 639 language code (en, zh, ja, de ...)."""
+    if not re.match(r"^[a-z]{2,3}$", value):
+        raise ValueError(f"'{value}' is not a language code like en or zh")
+    return value
+
+
 def one_of(*choices: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         if value not in choices:
@@ -115,8 +122,8 @@ VERDICTS = ("confirmed", "wrong", "disputed", "unverifiable")
 TABLES = {
     "sources": Table("sources.csv", key="id", columns=(
         Column("id", ident), Column("kind", one_of(*SOURCE_KINDS)), Column("publisher", text),
-        Column("title", text), Column("author", text, False), Column("date", partial_date),
-        Column("url", https_url, False), Column("language", one_of("en", "zh")),
+        Column("title", text), Column("author", text, False), Column("date", partial_date, False),
+        Column("url", https_url, False), Column("language", language),
         Column("reliability", text), Column("note", text, False),
     )),
     "chips": Table("chips.csv", key="id", columns=(

@@ -38,6 +38,38 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real site (content/, data/, templates/, static/ of this repository) built once,
+    into a temporary folder so the tests never touch the author's own site/."""
+    out = tmp_path_factory.mktemp("real") / "site"
+    result = run_build(ROOT, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def base_path(site_dir: Path) -> str:
+    """The path the built site lives under ("/h20/"), read off the home page's canonical link."""
+    from urllib.parse import urlsplit
+    import re
+    home = (site_dir / "index.html").read_text()
+    return urlsplit(re.search(r'<link rel="canonical" href="([^"]+)"', home)[1]).path
+
+
+def page_file(site_dir: Path, page: str) -> Path:
+    """The file behind a page URL as built_pages gives it."""
+    return site_dir / (page + "index.html" if page == "" or page.endswith("/") else page)
+
+
+def built_pages(site_dir: Path) -> list[str]:
+    """Every HTML page of a built site as its URL path below the base ("", "specs/", "404.html")."""
+    pages = []
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir).as_posix()
+        pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return pages
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return copy_site(tmp_path / "proj")

@@ -1,0 +1,233 @@
+"""The real site in a real browser: Debian's chromium driven by Playwright (never a downloaded
+browser), every page at a phone and a desktop width, light and dark, with and without
+JavaScript, on print media, under axe-core's WCAG 2.1 A/AA rules."""
+from __future__ import annotations
+
+import http.server
+import threading
+from functools import partial
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT, base_path, built_pages, page_file
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site below the same base path it has on GitHub Pages."""
+    base = "/"
+
+    def translate_path(self, path):
+        path = urlsplit(path).path
+        if not path.startswith(self.base):
+            return str(Path(self.directory) / "__outside_base__")
+        return super().translate_path("/" + path[len(self.base):])
+
+    def send_error(self, code, message=None, explain=None):
+        # GitHub Pages answers a missing page with the site's own 404.html.
+        if code == 404 and (Path(self.directory) / "404.html").exists():
+            body = (Path(self.directory) / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def origin(real_site: Path):
+    handler = type("Handler", (Quiet,), {"base": base_path(real_site)})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(real_site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", base_path(real_site)
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def pages(real_site: Path) -> list[str]:
+    return built_pages(real_site)
+
+
+def visit(browser, origin: tuple[str, str], page: str, *, viewport="desktop", scheme="light",
+          javascript=True, bypass_csp=False):
+    """Open one page in a fresh context and record everything that went wrong on the way."""
+    origin, base = origin
+    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme,
+                                  java_script_enabled=javascript, bypass_csp=bypass_csp)
+    tab = context.new_page()
+    log = {"console": [], "failed": [], "foreign": [], "csp": []}
+    tab.on("console", lambda m: m.type == "error" and log["console"].append(m.text))
+    tab.on("pageerror", lambda e: log["console"].append(str(e)))
+    tab.on("requestfailed", lambda r: log["failed"].append(f"{r.url} {r.failure}"))
+    tab.on("response", lambda r: r.status >= 400 and not r.url.endswith("404.html") and page != "404.html"
+           and log["failed"].append(f"{r.url} {r.status}"))
+    tab.on("request", lambda r: not r.url.startswith(origin + "/") and not r.url.startswith("data:")
+           and log["foreign"].append(r.url))
+    if javascript:
+        # Runs before the page's own scripts; CSP reports land here.
+        tab.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation',"
+                            " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    tab.goto(origin + base + page, wait_until="load")
+    if javascript:
+        log["csp"] = tab.evaluate("window.__csp")
+    return context, tab, log
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_pages_load_cleanly_and_fit(browser, origin, real_site, viewport) -> None:
+    problems = []
+    for page in pages(real_site):
+        context, tab, log = visit(browser, origin, page, viewport=viewport)
+        for kind, items in log.items():
+            problems += [f"{page or '/'} [{viewport}] {kind}: {item}" for item in items]
+        if not tab.locator("h1").first.is_visible():
+            problems.append(f"{page or '/'} [{viewport}]: main heading not visible")
+        overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            wide = tab.evaluate("""[...document.querySelectorAll('main *')]
+                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                .slice(0, 3).map(e => e.tagName + '.' + e.className).join(', ')""")
+            problems.append(f"{page or '/'} [{viewport}]: scrolls sideways by {overflow}px ({wide})")
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_without_javascript_all_content_shows(browser, origin, real_site) -> None:
+    problems = []
+    for page in pages(real_site):
+        with_js, tab_js, _ = visit(browser, origin, page)
+        text_js = tab_js.inner_text("main")
+        form_shown = tab_js.locator("section[data-estimator]").count() and tab_js.locator("section[data-estimator]").is_visible()
+        with_js.close()
+        no_js, tab, log = visit(browser, origin, page, javascript=False)
+        text = tab.inner_text("main")
+        if not tab.locator("h1").first.is_visible():
+            problems.append(f"{page}: no heading without JavaScript")
+        if tab.locator("section[data-estimator]").count():
+            # The form needs the script: hidden without it, the precomputed table in its place.
+            assert form_shown, f"{page}: the estimator form is not revealed when JavaScript runs"
+            if tab.locator("section[data-estimator]").is_visible():
+                problems.append(f"{page}: estimator form visible without JavaScript")
+            if not tab.locator(".estimator-static table").first.is_visible():
+                problems.append(f"{page}: estimator's static table hidden without JavaScript")
+        elif len(text) < 0.95 * len(text_js):
+            problems.append(f"{page}: {len(text)} characters without JavaScript, {len(text_js)} with")
+        no_js.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_print_hides_navigation(browser, origin, real_site) -> None:
+    for page in pages(real_site):
+        context, tab, _ = visit(browser, origin, page)
+        tab.emulate_media(media="print")
+        assert not tab.locator("header nav").is_visible(), page
+        assert tab.locator("h1").first.is_visible(), page
+        context.close()
+
+
+def test_dark_mode_changes_colours(browser, origin) -> None:
+    colours = {}
+    for scheme in ("light", "dark"):
+        context, tab, _ = visit(browser, origin, "", scheme=scheme)
+        colours[scheme] = tab.evaluate("[getComputedStyle(document.body).backgroundColor,"
+                                       " getComputedStyle(document.body).color]")
+        context.close()
+    assert colours["light"] != colours["dark"], colours
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_wcag_violations(browser, origin, real_site, scheme) -> None:
+    """axe-core's WCAG 2.0/2.1 A and AA rules (colour contrast included) on every page and width."""
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core is missing: `make test` runs npm ci")
+    source = AXE.read_text()
+    problems = []
+    for page in pages(real_site):
+        for viewport in VIEWPORTS:
+            # axe is injected by the test, so this context alone lifts the page's CSP.
+            context, tab, _ = visit(browser, origin, page, viewport=viewport, scheme=scheme, bypass_csp=True)
+            tab.evaluate(source)
+            result = tab.evaluate("""axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})""")
+            for v in result["violations"]:
+                targets = "; ".join(", ".join(n["target"]) for n in v["nodes"][:3])
+                problems.append(f"{page or '/'} [{viewport}, {scheme}] {v['id']}: {v['help']} ({targets})")
+            context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_keyboard_reaches_every_control_with_a_visible_focus_ring(browser, origin, real_site) -> None:
+    problems = []
+    for page in pages(real_site):
+        context, tab, _ = visit(browser, origin, page)
+        # A group of radio buttons is one Tab stop (arrow keys move inside it).
+        focusable = tab.evaluate("""new Set([...document.querySelectorAll(
+            'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
+            .filter(e => e.offsetParent !== null || e.getClientRects().length)
+            .map(e => e.type === 'radio' ? 'radio:' + e.name : e)).size""")
+        tab.keyboard.press("Tab")
+        first = tab.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href')]")
+        if first != ["skip", "#main"]:
+            problems.append(f"{page}: first Tab lands on {first}, not the skip link")
+        reached = set()
+        for _ in range(focusable):
+            state = tab.evaluate("""(() => { const e = document.activeElement, s = getComputedStyle(e);
+                const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+                const r = e.getBoundingClientRect();
+                return [e.outerHTML.slice(0, 80), ring, r.width > 0 && r.height > 0,
+                        [...document.querySelectorAll('*')].indexOf(e)]; })()""")
+            if state[0].startswith("<body"):
+                break
+            reached.add(state[3])
+            if not state[1]:
+                problems.append(f"{page}: no focus ring on {state[0]}")
+            if not state[2]:
+                problems.append(f"{page}: focus on an invisible element {state[0]}")
+            tab.keyboard.press("Tab")
+        if len(reached) < focusable:
+            problems.append(f"{page}: Tab reached {len(reached)} of {focusable} controls")
+        context.close()
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_estimator_form_works_and_refuses_bad_input(browser, origin, real_site) -> None:
+    page = next(p for p in pages(real_site) if 'data-estimator' in page_file(real_site, p).read_text())
+    context, tab, log = visit(browser, origin, page)
+    form = tab.locator("section[data-estimator] form")
+    assert form.is_visible()
+    output = tab.locator("table.estimate tbody")
+    before = output.inner_text()
+    assert "NaN" not in before and "Infinity" not in before and before.strip()
+    field = form.locator("#est-params_b")
+    for bad in ("", "-5", "abc", "1e400"):
+        field.fill(bad)
+        message = tab.locator(f"#{field.get_attribute('aria-describedby').split()[0]}")
+        assert message.inner_text().strip(), f"no message beside the field for {bad!r}"
+        assert "NaN" not in output.inner_text() and "Infinity" not in output.inner_text()
+    assert not log["console"] and not log["csp"], log
+    context.close()
