@@ -36,6 +36,15 @@ def _text(x: float, y: float, s: str, cls: str = "", anchor: str = "start", extr
     return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{c}{extra}>{escape(s)}</text>'
 
 
+def _text_width(s: str, size: float = 14) -> float:
+    """A generous estimate of a label's width in px (bold sans-serif), for placing labels."""
+    return len(s) * size * 0.62
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
 def _log_ticks(low: float, high: float) -> list[float]:
     ticks = []
     for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
@@ -145,6 +154,27 @@ def thresholds(uid: str, title: str, desc: str, chips: list[dict], zones: list[d
     """
     ax = LogLog((500, 40000), (0.5, 40))
     body = ax.axes(x_label, y_label)
+    # Chips with the same figures (the H800 and the H100 SXM) share one point and one label.
+    merged: dict[tuple[float, float], dict] = {}
+    for c in chips:
+        if c["tpp"] is None:
+            continue
+        density = c["density"] if c["density"] is not None else ax.ylim[0] * 1.15
+        key = (round(ax.px(c["tpp"]), 1), round(ax.py(density), 1))
+        if key in merged:
+            merged[key] = {**merged[key], "label": merged[key]["label"] + " = " + c["label"],
+                           "highlight": merged[key].get("highlight") or c.get("highlight")}
+        else:
+            merged[key] = dict(c)
+    points, placed = [], []
+    for (x, y), c in merged.items():
+        cls = "point hi" if c.get("highlight") else "point"
+        points.append(f'<circle class="{cls}" cx="{_n(x)}" cy="{_n(y)}" r="{7 if c.get("highlight") else 5}"/>')
+        anchor = "end" if x > ax.right - 120 else "start"
+        tx, ty = x + (-9 if anchor == "end" else 9), y - 8 + c.get("dy", 0)
+        width = _text_width(c["label"], 13)
+        placed += [(x - 8, y - 8, 16, 16), (tx if anchor == "start" else tx - width, ty - 13, width, 16)]
+        points.append(_text(tx, ty, c["label"], "label" + (" hi-label" if c.get("highlight") else ""), anchor))
     for z in zones:
         x_a = ax.px(max(z["tpp_min"] or ax.xlim[0], ax.xlim[0]))
         x_b = ax.px(min(z["tpp_max"] or ax.xlim[1], ax.xlim[1]))
@@ -152,15 +182,20 @@ def thresholds(uid: str, title: str, desc: str, chips: list[dict], zones: list[d
         y_b = ax.py(max(z["pd_min"] or ax.ylim[0], ax.ylim[0]))
         body.append(f'<rect class="zone {z["series"]}" x="{_n(x_a)}" y="{_n(y_a)}" '
                     f'width="{_n(x_b - x_a)}" height="{_n(y_b - y_a)}"/>')
-        body.append(_text(x_a + 5, y_a + 17, z["label"], f"zone-label {z['series']}"))
-    for c in chips:
-        if c["tpp"] is None:
-            continue
-        density = c["density"] if c["density"] is not None else ax.ylim[0] * 1.15
-        x, y = ax.px(c["tpp"]), ax.py(density)
-        cls = "point hi" if c.get("highlight") else "point"
-        body.append(f'<circle class="{cls}" cx="{_n(x)}" cy="{_n(y)}" r="{7 if c.get("highlight") else 5}"/>')
-        anchor = "end" if x > ax.right - 120 else "start"
-        dx = -9 if anchor == "end" else 9
-        body.append(_text(x + dx, y - 8 + c.get("dy", 0), c["label"], "label" + (" hi-label" if c.get("highlight") else ""), anchor))
+    for z in zones:
+        # Zones overlap, so each label takes the first corner of its zone that is still free.
+        x_a = ax.px(max(z["tpp_min"] or ax.xlim[0], ax.xlim[0]))
+        x_b = ax.px(min(z["tpp_max"] or ax.xlim[1], ax.xlim[1]))
+        y_a = ax.py(min(z["pd_max"] or ax.ylim[1], ax.ylim[1]))
+        y_b = ax.py(max(z["pd_min"] or ax.ylim[0], ax.ylim[0]))
+        width = _text_width(z["label"])
+        corners = [(x_a + 5, y_a + 17, "start"), (x_a + 5, y_b - 6, "start"),
+                   (x_b - 5, y_b - 6, "end"), (x_b - 5, y_a + 17, "end")]
+        for x, y, anchor in corners:
+            box = (x if anchor == "start" else x - width, y - 13, width, 16)
+            if not any(_overlap(box, other) for other in placed):
+                break
+        placed.append(box)
+        body.append(_text(x, y, z["label"], f"zone-label {z['series']}", anchor))
+    body += points
     return _svg(uid, title, desc, body)
