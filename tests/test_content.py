@@ -1,0 +1,116 @@
+"""The product's promise, checked on the built real site: every stated quantity carries a
+citation, every source is used, every page says when it was reviewed and how current it is."""
+from __future__ import annotations
+
+import csv
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import ROOT, built_pages, page_file
+
+# A quantity: a number with a unit, a currency or a percentage, or any number of three or
+# more digits that is not a year. Bare small counts ("five facts", "2 bytes") are allowed.
+QUANTITY = re.compile(
+    r"(\$\s?\d|(?<![A-Za-z\d])\d[\d,.]*\s?(%|percent|billion|million|TB/s|GB/s|GB|TFLOPS|TOPS|W\b|mm²|FLOP)"
+    r"|(?<![\w.-])(?!(?:19|20)\d\d(?![\d,]))\d{1,3}(,\d{3})+(?!\d)|(?<![\w.,-])(?<!S\. )(?<!H\.R\. )(?!(?:19|20)\d\d\b)\d{3,}(?![\w-]))")
+
+# Where numbers need no citation of their own: the source list itself, the reference lists,
+# formulas and the estimator (their inputs are cited beside them), chart axes, navigation.
+EXEMPT_CLASSES = {"references", "formula", "estimator", "toc", "masthead", "colophon", "chart",
+                  "src-id", "page-head", "fields", "worked"}
+BLOCK_TAGS = {"p", "li", "tr", "dd", "figcaption"}
+
+
+class Units(HTMLParser):
+    """Collects (text, has_citation) for every paragraph, list item, table row and caption in <main>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []     # (tag, exempt)
+        self.open_units: list[dict] = []
+        self.units: list[tuple[str, bool]] = []
+        self.in_main = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "main":
+            self.in_main = True
+        classes = set((a.get("class") or "").split())
+        exempt = bool(classes & EXEMPT_CLASSES) or tag in ("svg", "time", "code", "h1", "h2", "h3", "thead") \
+            or bool(self.stack and self.stack[-1][1])
+        if tag in ("br", "img", "input", "meta", "link", "hr", "wbr", "circle", "rect", "line", "path"):
+            return
+        self.stack.append((tag, exempt))
+        if "cite" in classes or tag == "cite":
+            for unit in self.open_units:
+                unit["cited"] = True
+        if tag in BLOCK_TAGS and self.in_main and not exempt:
+            self.open_units.append({"tag": tag, "text": [], "cited": False, "depth": len(self.stack)})
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.in_main = False
+        while self.stack:
+            top, _ = self.stack.pop()
+            if self.open_units and self.open_units[-1]["depth"] == len(self.stack) + 1:
+                unit = self.open_units.pop()
+                self.units.append(("".join(unit["text"]).strip(), unit["cited"]))
+            if top == tag:
+                break
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1][1]:
+            return
+        for unit in self.open_units:
+            unit["text"].append(data)
+
+
+def uncited(html: str) -> list[str]:
+    parser = Units()
+    parser.feed(html)
+    # A row or item is covered when it or an enclosing row/item cites (a list item whose
+    # sentence ends in a citation after a nested list, a table row citing in its last cell).
+    return [text for text, cited in parser.units if not cited and QUANTITY.search(text)]
+
+
+def test_quantity_regex_catches_what_it_should() -> None:
+    for text in ["4.0 TB/s", "15%", "$4.5 billion", "2,368", "148 TFLOPS", "400 W", "700,000 chips",
+                 "up to 20 percent", "814 mm²"]:
+        assert QUANTITY.search(text), text
+    for text in ["in 2025", "on 9 April 2025", "five facts", "the H20", "H100 SXM", "Article I, Section 9",
+                 "S. 1705", "H.R. 3447", "2022-10-07", "Ascend 910B and 910C", "the A800"]:
+        assert not QUANTITY.search(text), text
+
+
+def test_uncited_quantities_are_found() -> None:
+    assert uncited("<main><p>The chip reads 4.0 TB/s.</p></main>") == ["The chip reads 4.0 TB/s."]
+    assert uncited('<main><p>The chip reads 4.0 TB/s.<sup class="cite">[1]</sup></p></main>') == []
+    assert uncited('<main><div class="references"><p>4.0 TB/s</p></div></main>') == []
+
+
+def test_every_quantity_on_every_page_is_cited(real_site: Path) -> None:
+    problems = []
+    for page in built_pages(real_site):
+        if page in ("sources/", "404.html"):
+            continue
+        for text in uncited(page_file(real_site, page).read_text()):
+            problems.append(f"{page or '/'}: {text[:160]}")
+    assert not problems, "quantities without a citation:\n" + "\n".join(problems)
+
+
+def test_every_source_is_used_somewhere(real_site: Path) -> None:
+    ids = [row["id"] for row in csv.DictReader((ROOT / "data" / "sources.csv").open(encoding="utf-8"))]
+    cited = set()
+    for page in built_pages(real_site):
+        if page != "sources/":
+            cited |= set(re.findall(r'sources/#src-([a-z0-9._-]+)"', page_file(real_site, page).read_text()))
+    unused = [i for i in ids if i not in cited]
+    assert not unused, f"sources no page cites: {unused}"
+
+
+def test_every_page_shows_review_date_and_as_of(real_site: Path) -> None:
+    for page in built_pages(real_site):
+        text = page_file(real_site, page).read_text()
+        assert re.search(r"Last reviewed <time datetime=\"\d{4}-\d{2}-\d{2}\">", text), page
+        assert "Facts as of" in text, page
