@@ -90,7 +90,15 @@ def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
                 terms.append((phrase, f"{glossary_url}#term-{row['id']}"))
 
     def render_block(name: str, args: dict, cite) -> str:
-        template = env.get_template(f"blocks/{name}.html")
+        try:
+            template = env.get_template(f"blocks/{name}.html")
+        except jinja2.TemplateNotFound as exc:
+            if exc.name == f"blocks/{name}.html":
+                raise LookupError(f"no template templates/blocks/{name}.html") from None
+            raise ValueError(f"templates/blocks/{name}.html: includes a missing template {exc.name}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            path, line = template_location(exc, site.root)
+            raise ValueError(f"{path}:{line}: {exc}") from None
         try:
             return template.render(args=args, cite=cite, page=current["page"])
         except Exception as exc:  # anything a template's code raises is that template's problem
@@ -126,16 +134,19 @@ def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
             for sid, n in sorted(state.order.items(), key=lambda kv: kv[1])
         ]
 
+    unrendered = False
     for page in site.pages:
         layout = page.meta.get("layout", "page")
         try:
             out = env.get_template(f"{layout}.html").render(page=page, content=markup.Markup(page.html))
         except jinja2.TemplateNotFound as exc:
             problems.add(page.path, 1, f"layout '{layout}': no template templates/{exc.name}")
+            unrendered = True
             continue
         except Exception as exc:  # anything a template's code raises is that template's problem
             path, line = template_location(exc, site.root)
             problems.add(path, line, f"{type(exc).__name__} while rendering {page.path}: {exc}")
+            unrendered = True
             continue
         page.ids = set(_ID_ATTR.findall(out))
         files[page.output] = out.encode("utf-8")
@@ -151,7 +162,8 @@ def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
         files[name] = out.encode("utf-8")
     files[".nojekyll"] = b""
     files.update(data_files(site))
-    check_links(site, files, problems)
+    if not unrendered:  # links into a page that failed to render would all look broken
+        check_links(site, files, problems)
     return files
 
 
