@@ -80,3 +80,56 @@ def test_serves_rebuilds_and_keeps_last_good_site(server: Server, site: Path) ->
     server.wait_for(r"kept the last good site")
     status, body = server.get("/about/")
     assert status == 200 and "Edited while serving." in body and server.proc.poll() is None
+
+
+def raw_get(url: str, raw_path: str) -> tuple[int, bytes]:
+    """A request with the path sent exactly as given (urllib would normalise '..' away)."""
+    import socket
+    host, port = re.match(r"http://([\d.]+):(\d+)/", url).groups()
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(f"GET {raw_path} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode("latin-1"))
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    return status, data
+
+
+TRAVERSALS = ["/../site.toml", "/%2e%2e/site.toml", "/..%2fsite.toml", "/%2e%2e%2fsite.toml",
+              "/assets/../../site.toml", "/..\\site.toml", "/%2E%2E/%2E%2E/etc/passwd", "//etc/passwd",
+              "/./../content/about.md", "/specs/..%252f..%252fsite.toml", "/../../../../etc/passwd"]
+
+
+def test_serve_refuses_path_traversal(server: Server, site: Path) -> None:
+    secret = (site / "site.toml").read_bytes()
+    for path in TRAVERSALS:
+        status, body = raw_get(server.url, path)
+        assert status in (400, 403, 404), (path, status)
+        assert secret not in body and b"root:" not in body and b"+++" not in body, path
+
+
+def test_serve_survives_a_burst_of_2000_requests(server: Server) -> None:
+    """A local load generator: 8 threads, 250 requests each, over every kind of file."""
+    from concurrent.futures import ThreadPoolExecutor
+    paths = ["", "specs/", "timeline/", "feed.xml", "sitemap.xml", "nope/", "data/specs.csv"]
+    errors: list[str] = []
+
+    def worker(n: int) -> int:
+        done = 0
+        for i in range(250):
+            path = paths[(n + i) % len(paths)]
+            try:
+                status, _ = server.get(path)
+            except Exception as exc:  # noqa: BLE001 - any failure is what we count
+                errors.append(f"{path}: {exc!r}")
+                continue
+            if status != (404 if path == "nope/" else 200):
+                errors.append(f"{path}: {status}")
+            done += 1
+        return done
+
+    with ThreadPoolExecutor(8) as pool:
+        total = sum(pool.map(worker, range(8)))
+    assert not errors, errors[:10]
+    assert total == 2000
+    assert server.get("specs/")[0] == 200  # still serving afterwards
