@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     return run_build(root, out, args.base_url, args.verbose)
 
 
-def run_build(root: Path, out: Path, base_url: str | None, verbose: bool = False) -> int:
+def run_build(root: Path, out: Path, base_url: str | None, verbose: bool = False, memory=None) -> int:
     """One build with its report; returns the process exit status."""
     from .errors import BuildFailed
     from .pipeline import build
@@ -42,7 +42,7 @@ def run_build(root: Path, out: Path, base_url: str | None, verbose: bool = False
 
     started = time.perf_counter()
     try:
-        files = build(root, out, base_url)
+        files = build(root, out, base_url, memory)
     except BuildFailed as failed:
         for problem in failed.problems:
             print(problem, file=sys.stderr)

@@ -19,7 +19,10 @@ from typing import Callable
 import markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -359,8 +362,10 @@ class SiteExtension(Extension):
 def make_markdown(ctx: Context) -> markdown.Markdown:
     """One configured converter, reused for every page (building one is expensive)."""
     return markdown.Markdown(
-        extensions=["tables", "attr_list", "sane_lists", "toc", SiteExtension(ctx)],
-        extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-3", "permalink": False}},
+        # Instances, not names: looking names up goes through importlib.metadata (slow start-up).
+        extensions=[TableExtension(), AttrListExtension(), SaneListExtension(),
+                    TocExtension(slugify=slugify_unicode, toc_depth="2-3", permalink=False),
+                    SiteExtension(ctx)],
         output_format="html",
     )
 

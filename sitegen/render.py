@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import charts, estimate, markup
+from . import charts, estimate, markup, parallel
 from .content import Page
 from .data import Data
 from .errors import Problems, line_of
@@ -62,9 +62,37 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in .cache/jinja/ between builds (compiling them is half the time
+    of a small build); keyed by each template's source, so an edit is never served stale."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # a read-only checkout builds too, only slower
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+
+def _template_cache(root: Path) -> jinja2.BytecodeCache | None:
+    folder = root / ".cache" / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _TemplateCache(str(folder))
+
+
 def make_env(site: Site) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(site.root / "templates")),
+        bytecode_cache=_template_cache(site.root),
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -79,8 +107,12 @@ def make_env(site: Site) -> jinja2.Environment:
     return env
 
 
-def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
-    """Every output file's bytes keyed by its path under site/; problems are collected."""
+def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]:
+    """Every output file's bytes keyed by its path under site/; problems are collected.
+
+    memory (preview mode only) holds the previous successful build: pages whose inputs did not
+    change keep their rendered output. Large sites are rendered by several processes.
+    """
     env = make_env(site)
     terms = []
     glossary_url = site.config.get("glossary_page")
@@ -109,47 +141,72 @@ def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
     ctx = markup.Context(source_ids=set(site.data.sources), lookup_value=site.data.value,
                          render_block=render_block, base_path=site.base_path, terms=terms)
     md = markup.make_markdown(ctx)
-    files: dict[str, bytes] = {}
     nav = sorted((p for p in site.pages if "nav" in p.meta), key=lambda p: (p.meta["nav"], p.url))
-
-    # The sources page lists which pages cite each source, so pages that summarise the
-    # whole site ({{< sources >}}) are converted after all the others.
     citations: dict[str, list[Page]] = {}
     env.globals.update(nav=nav, pages=site.pages, citations=citations)
-    summarising = [p for p in site.pages if "{{< sources" in p.body]
-    for page in [p for p in site.pages if p not in summarising] + summarising:
-        if page is (summarising or [None])[0]:
-            for cited in site.pages:
-                for ref in cited.references:
-                    citations.setdefault(ref["id"], []).append(cited)
+
+    def render_page(page: Page) -> tuple[bytes | None, list[tuple[str, int, str]], tuple]:
+        """Markdown, then the layout: (the page's bytes or None, problems, what other pages
+        need to know of it: its references, links and element ids)."""
+        found: list[tuple[str, int, str]] = []
         current["page"] = page
         html, toc, state = markup.convert(md, ctx, page.body, page.url)
         for token, message in state.problems:
-            problems.add(page.path, line_of(page.body, token, page.body_line), message)
-        page.html = html
-        page.toc = toc
+            found.append((page.path, line_of(page.body, token, page.body_line), message))
+        page.html, page.toc = html, toc
         page.links = [(href, line_of(page.body, token, page.body_line)) for href, token in state.links]
         page.references = [
             {"number": n, "id": sid, "source": site.data.sources[sid], "uses": state.uses[sid]}
             for sid, n in sorted(state.order.items(), key=lambda kv: kv[1])
         ]
-
-    unrendered = False
-    for page in site.pages:
         layout = page.meta.get("layout", "page")
         try:
             out = env.get_template(f"{layout}.html").render(page=page, content=markup.Markup(page.html))
         except jinja2.TemplateNotFound as exc:
-            problems.add(page.path, 1, f"layout '{layout}': no template templates/{exc.name}")
-            unrendered = True
-            continue
+            found.append((page.path, 1, f"layout '{layout}': no template templates/{exc.name}"))
+            return None, found, (page.references, page.links, set())
         except Exception as exc:  # anything a template's code raises is that template's problem
             path, line = template_location(exc, site.root)
-            problems.add(path, line, f"{type(exc).__name__} while rendering {page.path}: {exc}")
-            unrendered = True
-            continue
+            found.append((path, line, f"{type(exc).__name__} while rendering {page.path}: {exc}"))
+            return None, found, (page.references, page.links, set())
         page.ids = set(_ID_ATTR.findall(out))
-        files[page.output] = out.encode("utf-8")
+        page.html = ""  # the layout has it now; keeps memory and inter-process traffic small
+        return out.encode("utf-8"), found, (page.references, page.links, page.ids)
+
+    # The sources page lists which pages cite each source, so pages that summarise the
+    # whole site ({{< sources >}}) are rendered after all the others.
+    summarising = [p for p in site.pages if "{{< sources" in p.body]
+    others = [p for p in site.pages if p not in summarising]
+    reused = memory.reusable(site, others) if memory else {}
+    todo = [p for p in others if p.output not in reused]
+    if memory is not None:
+        memory.rendered = [p.output for p in todo + summarising]
+    files: dict[str, bytes] = {}
+    unrendered = False
+    for page in others:
+        if page.output in reused:
+            old = reused[page.output]
+            page.references, page.links, page.ids = old.references, old.links, old.ids
+            files[page.output] = memory.files[page.output]
+    for page, (out, found, known) in zip(todo, parallel.map_pages(render_page, todo)):
+        page.references, page.links, page.ids = known  # set again: a worker process rendered it
+        for problem in found:
+            problems.add(*problem)
+        if out is None:
+            unrendered = True
+        else:
+            files[page.output] = out
+    for cited in others:
+        for ref in cited.references:
+            citations.setdefault(ref["id"], []).append(cited)
+    for page in summarising:
+        out, found, _ = render_page(page)
+        for problem in found:
+            problems.add(*problem)
+        if out is None:
+            unrendered = True
+        else:
+            files[page.output] = out
 
     listed = [p for p in site.pages if p.url != "/404.html"]
     for name in ("sitemap.xml", "feed.xml", "robots.txt"):
@@ -161,7 +218,7 @@ def render_site(site: Site, problems: Problems) -> dict[str, bytes]:
             continue
         files[name] = out.encode("utf-8")
     files[".nojekyll"] = b""
-    files.update(data_files(site))
+    files.update(memory.data_files if memory and memory.same_data(site) else data_files(site))
     if not unrendered:  # links into a page that failed to render would all look broken
         check_links(site, files, problems)
     return files

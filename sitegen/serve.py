@@ -46,20 +46,22 @@ def serve(root: Path, out: Path, host: str, port: int, base_url: str | None) -> 
     from watchfiles import watch
 
     from .cli import run_build  # the same build, same report, as the command line
+    from .incremental import Memory
 
     server = make_server(out, host, port)
     actual_port = server.server_address[1]
     base_url = base_url or f"http://{host}:{actual_port}/"
-    run_build(root, out, base_url)
+    memory = Memory()  # the last good build: later builds re-render only what changed
+    run_build(root, out, base_url, memory=memory)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving {out.name}/ at {base_url} (Ctrl+C stops)", flush=True)
     paths = [root / name for name in WATCHED if (root / name).exists()]
     try:
-        for changes in watch(*paths, debounce=50, step=20):
+        for changes in watch(*paths, debounce=50, step=5):
             names = sorted({Path(p).relative_to(root).as_posix() for _, p in changes})
             print(f"changed: {', '.join(names)}", flush=True)
             started = time.perf_counter()
-            status = run_build(root, out, base_url)
+            status = run_build(root, out, base_url, memory=memory)
             if status == 0:
                 print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
             else:

@@ -106,3 +106,18 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> None:
             return
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def update_site(files: dict[str, bytes], previous: dict[str, bytes], out_dir: Path) -> None:
+    """Preview mode: bring out_dir from the previous build's files to these, touching only what
+    changed; each file is replaced atomically, so the server never sends half a page."""
+    for rel in sorted(files):
+        if previous.get(rel) == files[rel] and (out_dir / rel).is_file():
+            continue
+        target = out_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(files[rel])
+        os.replace(tmp, target)
+    for rel in sorted(set(previous) - set(files)):
+        (out_dir / rel).unlink(missing_ok=True)

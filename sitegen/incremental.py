@@ -1,0 +1,78 @@
+"""What the preview server remembers between rebuilds, so that saving one page re-renders
+that page (and the pages that list every page), not the whole site.
+
+A page keeps its previous output when its own file is unchanged and nothing it depends on
+changed: templates, static files and site.toml affect every page; a data file affects the
+pages that insert data values ({{ }}) or cite sources ([@ ]), and the glossary every page;
+the navigation (titles and order of pages in it) affects every page's layout.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+
+def _digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+
+
+def _page_key(page) -> tuple:
+    return (page.path, page.url, page.body_line, repr(sorted(page.meta.items())), page.body)
+
+
+def _nav_key(site) -> tuple:
+    navs = tuple(sorted((p.url, p.meta["nav"], p.meta.get("nav_title"), p.meta["title"])
+                        for p in site.pages if "nav" in p.meta))
+    return navs, tuple(sorted(p.url for p in site.pages))
+
+
+class Memory:
+    """The last successful build's inputs and outputs."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.data_files: dict[str, bytes] = {}
+        self.frame = self.data = self.glossary = self.nav = None
+        self.pages: dict[str, tuple] = {}   # output -> (page key, page)
+        self.rendered: list[str] = []       # outputs rendered by the last build (the rest were kept)
+
+    def _signatures(self, site) -> tuple:
+        root = site.root
+        frame = _digest(_files(root / "templates") + _files(root / "static") + [root / "site.toml"]) \
+            + site.config["base_url"]
+        data_dir = root / "data"
+        glossary = [p for p in _files(data_dir) if p.name == "glossary.csv"]
+        data = _digest([p for p in _files(data_dir) if p.name != "glossary.csv"])
+        return frame, data, _digest(glossary), _nav_key(site)
+
+    def reusable(self, site, pages) -> dict:
+        """output -> previous Page, for the pages whose output can be kept."""
+        frame, data, glossary, nav = self._signatures(site)
+        if (frame, glossary, nav) != (self.frame, self.glossary, self.nav) or not self.files:
+            return {}
+        keep = {}
+        for page in pages:
+            old = self.pages.get(page.output)
+            if old is None or old[0] != _page_key(page):
+                continue
+            if data != self.data and ("{{" in page.body or "[@" in page.body):
+                continue
+            keep[page.output] = old[1]
+        return keep
+
+    def same_data(self, site) -> bool:
+        frame, data, glossary, _ = self._signatures(site)
+        return bool(self.data_files) and (frame, data, glossary) == (self.frame, self.data, self.glossary)
+
+    def remember(self, site, files: dict[str, bytes]) -> None:
+        self.frame, self.data, self.glossary, self.nav = self._signatures(site)
+        self.files = dict(files)
+        self.data_files = {k: v for k, v in files.items() if k.startswith("data/")}
+        self.pages = {p.output: (_page_key(p), p) for p in site.pages}

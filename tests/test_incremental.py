@@ -1,0 +1,65 @@
+"""Preview mode re-renders only what changed, and its result is byte for byte the site a full
+build would write."""
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_site, tree_digest
+
+from sitegen.cli import run_build
+from sitegen.incremental import Memory
+
+
+def quiet_build(root: Path, out: Path, memory=None) -> int:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+        status = run_build(root, out, None, memory=memory)
+    assert status == 0, err.getvalue()
+    return status
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS = {
+    "page body": lambda r: edit(r / "content/about.md", "Made", "Made, and edited,"),
+    "page title in the navigation": lambda r: edit(r / "content/specs.md", 'title = "Specs & <things>"', 'title = "Specifications"'),
+    "data value": lambda r: edit(r / "data/specs.csv", "4.0", "4.1"),
+    "glossary": lambda r: edit(r / "data/glossary.csv", "Stacked memory", "Stacked DRAM"),
+    "template": lambda r: edit(r / "templates/page.html", "<h1>", '<h1 class="t">'),
+    "stylesheet": lambda r: (r / "static/style.css").write_text((r / "static/style.css").read_text() + "\np{}\n"),
+    "new page": lambda r: (r / "content/new.md").write_text(
+        '+++\ntitle = "New"\nsummary = "A new page."\ndate = 2025-01-01\nupdated = 2025-01-01\n+++\n\nNew.[@sheet]\n'),
+    "deleted page": lambda r: (r / "content/glossary.md").unlink() or edit(r / "content/index.md", "HBM is", "it is"),
+}
+
+
+@pytest.mark.parametrize("what", EDITS)
+def test_incremental_rebuild_equals_a_full_build(tmp_path: Path, what: str) -> None:
+    root = copy_site(tmp_path / "proj")
+    memory = Memory()
+    quiet_build(root, root / "site", memory)
+    EDITS[what](root)
+    quiet_build(root, root / "site", memory)
+    quiet_build(root, tmp_path / "full", None)
+    assert tree_digest(root / "site") == tree_digest(tmp_path / "full")
+
+
+def test_editing_one_page_rewrites_only_what_depends_on_it(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "proj")
+    memory = Memory()
+    quiet_build(root, root / "site", memory)
+    before = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()}
+    edit(root / "content/about.md", "Made", "Made, and edited,")
+    quiet_build(root, root / "site", memory)
+    changed = sorted(p.relative_to(root / "site").as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t)
+    # The page itself; the sources page lists every citing page; the feed lists every page.
+    assert changed == ["about/index.html", "feed.xml"] or changed == ["about/index.html"], changed
+    # The other pages were not rendered again.
+    assert sorted(memory.rendered) == ["about/index.html", "sources/index.html"]
