@@ -42,6 +42,7 @@ class Memory:
         self.frame = self.data = self.glossary = self.nav = None
         self.pages: dict[str, tuple] = {}   # output -> (page key, page)
         self.rendered: list[str] = []       # outputs rendered by the last build (the rest were kept)
+        self.cited_by: tuple = ()           # (source, page URL, page title) of every citation
 
     def _signatures(self, site) -> tuple:
         root = site.root

@@ -179,8 +179,6 @@ def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]
     others = [p for p in site.pages if p not in summarising]
     reused = memory.reusable(site, others) if memory else {}
     todo = [p for p in others if p.output not in reused]
-    if memory is not None:
-        memory.rendered = [p.output for p in todo + summarising]
     files: dict[str, bytes] = {}
     unrendered = False
     for page in others:
@@ -199,7 +197,18 @@ def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]
     for cited in others:
         for ref in cited.references:
             citations.setdefault(ref["id"], []).append(cited)
+    # A page listing every citation only changes when which page cites what changes.
+    cited_by = tuple((sid, p.url, p.meta["title"]) for sid, ps in sorted(citations.items()) for p in ps)
+    kept = memory.reusable(site, summarising) if memory and memory.cited_by == cited_by else {}
+    if memory is not None:
+        memory.cited_by = cited_by
+        memory.rendered = [p.output for p in todo] + [p.output for p in summarising if p.output not in kept]
     for page in summarising:
+        if page.output in kept:
+            old = kept[page.output]
+            page.references, page.links, page.ids = old.references, old.links, old.ids
+            files[page.output] = memory.files[page.output]
+            continue
         out, found, _ = render_page(page)
         for problem in found:
             problems.add(*problem)

@@ -61,5 +61,17 @@ def test_editing_one_page_rewrites_only_what_depends_on_it(tmp_path: Path) -> No
     changed = sorted(p.relative_to(root / "site").as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t)
     # The page itself; the sources page lists every citing page; the feed lists every page.
     assert changed == ["about/index.html", "feed.xml"] or changed == ["about/index.html"], changed
-    # The other pages were not rendered again.
+    # The other pages were not rendered again; nor was the sources page, as the edit did not
+    # change which page cites what.
+    assert memory.rendered == ["about/index.html"]
+
+
+def test_a_new_citation_re_renders_the_sources_page(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "proj")
+    memory = Memory()
+    quiet_build(root, root / "site", memory)
+    edit(root / "content/about.md", "Made", "Made[@paper]")
+    quiet_build(root, root / "site", memory)
     assert sorted(memory.rendered) == ["about/index.html", "sources/index.html"]
+    quiet_build(root, tmp_path / "full", None)
+    assert tree_digest(root / "site") == tree_digest(tmp_path / "full")
