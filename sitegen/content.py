@@ -42,6 +42,7 @@ class Page:
     references: list = field(default_factory=list)
     ids: set = field(default_factory=set)
     links: list = field(default_factory=list)
+    uses: frozenset = frozenset()  # (chip, metric) figures the page prints; for preview rebuilds
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -3,7 +3,8 @@ that page (and the pages that list every page), not the whole site.
 
 A page keeps its previous output when its own file is unchanged and nothing it depends on
 changed: templates, static files and site.toml affect every page; a data file affects the
-pages that insert data values ({{ }}) or cite sources ([@ ]), and the glossary every page;
+pages that print a changed figure or cite a changed source, pages with blocks ({{< >}}, drawn
+from whole tables) on any data change, and the glossary every page;
 the navigation (titles and order of pages in it) affects every page's layout.
 """
 from __future__ import annotations
@@ -23,6 +24,15 @@ def _files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
 
 
+def _row(row: dict | None) -> dict | None:
+    """A data row without its line number (moving a row does not change what it says)."""
+    return None if row is None else {k: v for k, v in row.items() if k != "line"}
+
+
+def _rows(table: dict) -> dict:
+    return {k: _row(v) for k, v in table.items()}
+
+
 def _page_key(page) -> tuple:
     return (page.path, page.url, page.body_line, repr(sorted(page.meta.items())), page.body)
 
@@ -40,6 +50,7 @@ class Memory:
         self.files: dict[str, bytes] = {}
         self.data_files: dict[str, bytes] = {}
         self.frame = self.data = self.glossary = self.nav = None
+        self.site_data = None
         self.pages: dict[str, tuple] = {}   # output -> (page key, page)
         self.rendered: list[str] = []       # outputs rendered by the last build (the rest were kept)
         self.cited_by: tuple = ()           # (source, page URL, page title) of every citation
@@ -58,15 +69,28 @@ class Memory:
         frame, data, glossary, nav = self._signatures(site)
         if (frame, glossary, nav) != (self.frame, self.glossary, self.nav) or not self.files:
             return {}
+        values, sources = self._changed(site) if data != self.data else (set(), set())
         keep = {}
         for page in pages:
             old = self.pages.get(page.output)
             if old is None or old[0] != _page_key(page):
                 continue
-            if data != self.data and ("{{" in page.body or "[@" in page.body):
+            prev = old[1]
+            if data != self.data and ("{{<" in page.body or prev.uses & values
+                                      or any(ref["id"] in sources for ref in prev.references)):
                 continue
-            keep[page.output] = old[1]
+            keep[page.output] = prev
         return keep
+
+    def _changed(self, site) -> tuple[set, set]:
+        """The (chip, metric) figures and the source ids whose printed form changed."""
+        old, new = self.site_data, site.data
+        values = {k for k in old.values.keys() | new.values.keys() if old.values.get(k) != new.values.get(k)}
+        sources = {k for k in old.sources.keys() | new.sources.keys()
+                   if _row(old.sources.get(k)) != _row(new.sources.get(k))}
+        if _rows(old.chips) != _rows(new.chips) or _rows(old.metrics) != _rows(new.metrics):
+            values |= old.values.keys() | new.values.keys()
+        return values, sources
 
     def same_data(self, site) -> bool:
         frame, data, glossary, _ = self._signatures(site)
@@ -74,6 +98,7 @@ class Memory:
 
     def remember(self, site, files: dict[str, bytes]) -> None:
         self.frame, self.data, self.glossary, self.nav = self._signatures(site)
+        self.site_data = site.data
         self.files = dict(files)
         self.data_files = {k: v for k, v in files.items() if k.startswith("data/")}
         self.pages = {p.output: (_page_key(p), p) for p in site.pages}

@@ -138,7 +138,13 @@ def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]
             raise ValueError(f"{path}:{line}: {exc}") from None
 
     current: dict = {}
-    ctx = markup.Context(source_ids=set(site.data.sources), lookup_value=site.data.value,
+    used: set = set()
+
+    def lookup_value(chip: str, metric: str):
+        used.add((chip, metric))  # remembered, so preview rebuilds know who prints what
+        return site.data.value(chip, metric)
+
+    ctx = markup.Context(source_ids=set(site.data.sources), lookup_value=lookup_value,
                          render_block=render_block, base_path=site.base_path, terms=terms)
     md = markup.make_markdown(ctx)
     nav = sorted((p for p in site.pages if "nav" in p.meta), key=lambda p: (p.meta["nav"], p.url))
@@ -150,7 +156,9 @@ def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]
         need to know of it: its references, links and element ids)."""
         found: list[tuple[str, int, str]] = []
         current["page"] = page
+        used.clear()
         html, toc, state = markup.convert(md, ctx, page.body, page.url)
+        page.uses = frozenset(used)
         for token, message in state.problems:
             found.append((page.path, line_of(page.body, token, page.body_line), message))
         page.html, page.toc = html, toc
@@ -164,14 +172,14 @@ def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]
             out = env.get_template(f"{layout}.html").render(page=page, content=markup.Markup(page.html))
         except jinja2.TemplateNotFound as exc:
             found.append((page.path, 1, f"layout '{layout}': no template templates/{exc.name}"))
-            return None, found, (page.references, page.links, set())
+            return None, found, (page.references, page.links, set(), page.uses)
         except Exception as exc:  # anything a template's code raises is that template's problem
             path, line = template_location(exc, site.root)
             found.append((path, line, f"{type(exc).__name__} while rendering {page.path}: {exc}"))
-            return None, found, (page.references, page.links, set())
+            return None, found, (page.references, page.links, set(), page.uses)
         page.ids = set(_ID_ATTR.findall(out))
         page.html = ""  # the layout has it now; keeps memory and inter-process traffic small
-        return out.encode("utf-8"), found, (page.references, page.links, page.ids)
+        return out.encode("utf-8"), found, (page.references, page.links, page.ids, page.uses)
 
     # The sources page lists which pages cite each source, so pages that summarise the
     # whole site ({{< sources >}}) are rendered after all the others.
@@ -184,10 +192,10 @@ def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]
     for page in others:
         if page.output in reused:
             old = reused[page.output]
-            page.references, page.links, page.ids = old.references, old.links, old.ids
+            page.references, page.links, page.ids, page.uses = old.references, old.links, old.ids, old.uses
             files[page.output] = memory.files[page.output]
     for page, (out, found, known) in zip(todo, parallel.map_pages(render_page, todo)):
-        page.references, page.links, page.ids = known  # set again: a worker process rendered it
+        page.references, page.links, page.ids, page.uses = known  # set again: a worker rendered it
         for problem in found:
             problems.add(*problem)
         if out is None:
@@ -206,7 +214,7 @@ def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]
     for page in summarising:
         if page.output in kept:
             old = kept[page.output]
-            page.references, page.links, page.ids = old.references, old.links, old.ids
+            page.references, page.links, page.ids, page.uses = old.references, old.links, old.ids, old.uses
             files[page.output] = memory.files[page.output]
             continue
         out, found, _ = render_page(page)
@@ -261,7 +269,8 @@ def _csv_cell(text: str) -> str:
 def _json(obj) -> bytes:
     import json
 
-    return (json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    # Compact on purpose: with indent=None json uses its C encoder, several times faster.
+    return (json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def check_links(site: Site, files: dict[str, bytes], problems: Problems) -> None:

@@ -66,6 +66,19 @@ def test_editing_one_page_rewrites_only_what_depends_on_it(tmp_path: Path) -> No
     assert memory.rendered == ["about/index.html"]
 
 
+def test_a_data_edit_re_renders_only_the_pages_that_print_it(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "proj")
+    memory = Memory()
+    quiet_build(root, root / "site", memory)
+    printing = sorted(o for o, (_, p) in memory.pages.items() if ("h20", "memory_bandwidth") in p.uses
+                      or "{{<" in p.body)
+    edit(root / "data/specs.csv", "4.0", "4.1")  # the H20's memory bandwidth
+    quiet_build(root, root / "site", memory)
+    assert sorted(memory.rendered) == printing and "about/index.html" not in printing
+    quiet_build(root, tmp_path / "full", None)
+    assert tree_digest(root / "site") == tree_digest(tmp_path / "full")
+
+
 def test_a_new_citation_re_renders_the_sources_page(tmp_path: Path) -> None:
     root = copy_site(tmp_path / "proj")
     memory = Memory()
