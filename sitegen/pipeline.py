@@ -9,12 +9,13 @@ from .content import read_pages
 from .data import load_data
 from .errors import BuildFailed, Problems
 from .render import Site, render_site
-from .write import Lock, clean_stale, hash_assets, update_site, write_site
+from .write import Lock, Staging, clean_stale, hash_assets, update_site
 
 
-def render(root: Path, base_url: str | None = None, memory=None) -> tuple[Site, dict[str, bytes]]:
+def render(root: Path, base_url: str | None = None, memory=None, sink=None) -> tuple[Site, dict]:
     """The site and every output file's bytes, or BuildFailed listing all problems found.
-    memory: the preview server's record of the last build (see incremental.py)."""
+    memory: the preview server's record of the last build (see incremental.py).
+    sink(path, bytes): where pages go as soon as they are rendered (their entry is then None)."""
     problems = Problems()
     config = load_config(root, problems, base_url)
     data = load_data(root / "data", problems, root)
@@ -23,7 +24,7 @@ def render(root: Path, base_url: str | None = None, memory=None) -> tuple[Site, 
         raise BuildFailed(problems.sorted())
     assets = hash_assets(root / "static")
     site = Site(root, config, data, pages, {name: hashed for name, (hashed, _) in assets.items()})
-    files = render_site(site, problems, memory)
+    files = render_site(site, problems, memory, sink)
     if problems:
         raise BuildFailed(problems.sorted())
     files.update({hashed: body for hashed, body in assets.values()})
@@ -35,13 +36,19 @@ def build(root: Path, out_dir: Path, base_url: str | None = None, memory=None) -
 
     With memory (preview mode) and a site already written, only the files that changed are
     replaced, each one atomically."""
-    site, files = render(root, base_url, memory)
     with Lock(out_dir):
         clean_stale(out_dir)
         if memory is not None and memory.files and out_dir.is_dir():
+            site, files = render(root, base_url, memory)
             update_site(files, memory.files, out_dir)
         else:
-            write_site(files, out_dir)
+            with Staging(out_dir) as stage:
+                # In preview mode pages stay in memory, to compare with the next build.
+                site, files = render(root, base_url, memory, None if memory is not None else stage.write)
+                for rel in sorted(files):
+                    if files[rel] is not None:
+                        stage.write(rel, files[rel])
+                stage.commit()
     if memory is not None:
         memory.remember(site, files)
     return files

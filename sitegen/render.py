@@ -107,7 +107,7 @@ def make_env(site: Site) -> jinja2.Environment:
     return env
 
 
-def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]:
+def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[str, bytes | None]:
     """Every output file's bytes keyed by its path under site/; problems are collected.
 
     memory (preview mode only) holds the previous successful build: pages whose inputs did not
@@ -172,14 +172,18 @@ def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]
             out = env.get_template(f"{layout}.html").render(page=page, content=markup.Markup(page.html))
         except jinja2.TemplateNotFound as exc:
             found.append((page.path, 1, f"layout '{layout}': no template templates/{exc.name}"))
-            return None, found, (page.references, page.links, set(), page.uses)
+            return False, found, (_refs(page), page.links, set(), page.uses)
         except Exception as exc:  # anything a template's code raises is that template's problem
             path, line = template_location(exc, site.root)
             found.append((path, line, f"{type(exc).__name__} while rendering {page.path}: {exc}"))
-            return None, found, (page.references, page.links, set(), page.uses)
+            return False, found, (_refs(page), page.links, set(), page.uses)
         page.ids = set(_ID_ATTR.findall(out))
         page.html = ""  # the layout has it now; keeps memory and inter-process traffic small
-        return out.encode("utf-8"), found, (page.references, page.links, page.ids, page.uses)
+        body = out.encode("utf-8")
+        if sink is not None and not found:
+            sink(page.output, body)  # written now, by this process; the entry stays None
+            body = None
+        return body, found, (_refs(page), page.links, page.ids, page.uses)
 
     # The sources page lists which pages cite each source, so pages that summarise the
     # whole site ({{< sources >}}) are rendered after all the others.
@@ -195,10 +199,12 @@ def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]
             page.references, page.links, page.ids, page.uses = old.references, old.links, old.ids, old.uses
             files[page.output] = memory.files[page.output]
     for page, (out, found, known) in zip(todo, parallel.map_pages(render_page, todo)):
-        page.references, page.links, page.ids, page.uses = known  # set again: a worker rendered it
+        refs, page.links, page.ids, page.uses = known  # set again: a worker process rendered it
+        page.references = [{"number": n, "id": sid, "source": site.data.sources[sid], "uses": uses}
+                           for n, sid, uses in refs]
         for problem in found:
             problems.add(*problem)
-        if out is None:
+        if out is False:
             unrendered = True
         else:
             files[page.output] = out
@@ -220,7 +226,7 @@ def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]
         out, found, _ = render_page(page)
         for problem in found:
             problems.add(*problem)
-        if out is None:
+        if out is False:
             unrendered = True
         else:
             files[page.output] = out
@@ -239,6 +245,11 @@ def render_site(site: Site, problems: Problems, memory=None) -> dict[str, bytes]
     if not unrendered:  # links into a page that failed to render would all look broken
         check_links(site, files, problems)
     return files
+
+
+def _refs(page: Page) -> list[tuple]:
+    """A page's references without the source rows (which the parent process has already)."""
+    return [(r["number"], r["id"], r["uses"]) for r in page.references]
 
 
 def data_files(site: Site) -> dict[str, bytes]:

@@ -83,29 +83,46 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
+class Staging:
+    """A temporary folder beside out_dir that becomes out_dir in one step (commit), or vanishes
+    (on any exception). Pages are written into it as they are rendered, by whichever process
+    renders them, so a large site is never held in memory whole."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir.absolute()
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{self.out_dir.name}-", dir=self.out_dir.parent))
+
+    def write(self, rel: str, body: bytes) -> None:
+        target = self.tmp / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+
+    def commit(self) -> None:
+        for folder in [self.tmp, *(p for p in self.tmp.rglob("*") if p.is_dir())]:
+            folder.chmod(0o755)
+        if not self.out_dir.exists():
+            os.rename(self.tmp, self.out_dir)
+            return
+        if not _exchange(self.tmp, self.out_dir):
+            # No atomic exchange here: two renames, with the old site kept until the new is in place.
+            old = self.tmp.with_name(self.tmp.name + "-old")
+            os.rename(self.out_dir, old)
+            os.rename(self.tmp, self.out_dir)
+            self.tmp = old
+
+    def __enter__(self) -> "Staging":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)  # the old site after a commit, else the new
+
+
 def write_site(files: dict[str, bytes], out_dir: Path) -> None:
     """Replace out_dir with exactly these files, or leave it untouched if anything fails."""
-    out_dir = out_dir.absolute()
-    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{out_dir.name}-", dir=out_dir.parent))
-    try:
+    with Staging(out_dir) as stage:
         for rel in sorted(files):
-            target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[rel])
-        for folder in [tmp, *(p for p in tmp.rglob("*") if p.is_dir())]:
-            folder.chmod(0o755)
-        if out_dir.exists():
-            if not _exchange(tmp, out_dir):
-                # No atomic exchange here: two renames, with the old site kept until the new is in place.
-                old = tmp.with_name(tmp.name + "-old")
-                os.rename(out_dir, old)
-                os.rename(tmp, out_dir)
-                tmp = old
-        else:
-            os.rename(tmp, out_dir)
-            return
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            stage.write(rel, files[rel])
+        stage.commit()
 
 
 def update_site(files: dict[str, bytes], previous: dict[str, bytes], out_dir: Path) -> None:
