@@ -103,10 +103,14 @@ class LogLog:
     def axes(self, x_label: str, y_label: str) -> list[str]:
         out = [f'<rect class="plot" x="{self.left}" y="{self.top}" width="{self.right - self.left}" '
                f'height="{self.bottom - self.top}"/>']
+        # Over many decades the 2s and 5s keep their grid lines but lose their labels, which
+        # would run into each other ("1,0002,000").
+        wide = math.log10(self.xlim[1] / self.xlim[0]) > 3
         for t in _log_ticks(*self.xlim):
             x = self.px(t)
             out.append(f'<line class="grid" x1="{_n(x)}" y1="{self.top}" x2="{_n(x)}" y2="{self.bottom}"/>')
-            out.append(_text(x, self.bottom + 18, _tick(t), "tick", "middle"))
+            if not wide or f"{t:g}".lstrip("0.").startswith("1"):
+                out.append(_text(x, self.bottom + 18, _tick(t), "tick", "middle"))
         for t in _log_ticks(*self.ylim):
             y = self.py(t)
             out.append(f'<line class="grid" x1="{self.left}" y1="{_n(y)}" x2="{self.right}" y2="{_n(y)}"/>')
@@ -128,9 +132,11 @@ def roofline(uid: str, title: str, desc: str, chips: list[dict], marks: list[dic
     for m in marks:
         x = ax.px(m["x"])
         body.append(f'<line class="mark" x1="{_n(x)}" y1="{ax.top}" x2="{_n(x)}" y2="{ax.bottom}"/>')
-        right = x > ax.left + 0.7 * (ax.right - ax.left)  # near the right edge: label on the left
-        body.append(_text(x - 4 if right else x + 4, ax.top + 16 + 18 * m.get("row", 0), m["label"], "mark-label",
-                          "end" if right else "start"))
+        # Near the right edge the label goes left of its line, at the bottom, where the roofs
+        # are not; elsewhere right of it, at the top.
+        right = x > ax.left + 0.7 * (ax.right - ax.left)
+        y = ax.bottom - 8 - 18 * m.get("row", 0) if right else ax.top + 16 + 18 * m.get("row", 0)
+        body.append(_text(x - 4 if right else x + 4, y, m["label"], "mark-label", "end" if right else "start"))
     for i, c in enumerate(chips):
         ridge = c["peak_tflops"] / c["bandwidth_tbs"]
         xs = [ax.xlim[0], ridge, ax.xlim[1]]
@@ -140,8 +146,9 @@ def roofline(uid: str, title: str, desc: str, chips: list[dict], marks: list[dic
         body.append(f'<polyline class="roof {series}" points="{pts}"/>')
         rx, ry = ax.px(ridge), ax.py(c["peak_tflops"])
         body.append(f'<circle class="ridge {series}" cx="{_n(rx)}" cy="{_n(ry)}" r="5"/>')
-        body.append(_text(ax.right - 4, ry - 6, c["label"], f"series-label {series}", "end"))
-        body.append(_text(rx + 7, ry + 18, ridge_label.format(ridge=f"{ridge:,.0f}"), f"ridge-label {series}"))
+        # The ridge goes in the series label at the right end, clear of the other roofs.
+        label = c["label"] + " · " + ridge_label.format(ridge=f"{ridge:,.0f}")
+        body.append(_text(ax.right - 4, ry - 6, label, f"series-label {series}", "end"))
     return _svg(uid, title, desc, body)
 
 
