@@ -4,19 +4,19 @@ site below its base path (as GitHub Pages does), and writing one section of benc
 Standard library only, so every bench script runs on the site's own .venv."""
 from __future__ import annotations
 
-import http.server
 import os
 import re
 import sys
 import tempfile
 import threading
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+from sitegen.serve import make_server  # noqa: E402 - the project's own server, found via ROOT
 RESULTS = BENCH / "RESULTS.md"
 OUT = BENCH / "out"
 CHROMIUM = "/usr/bin/chromium"
@@ -58,40 +58,12 @@ def page_url(origin: str, base: str, page: str) -> str:
     return origin + base + (MISSING if page == "404.html" else page)
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site below its base path; a missing file gets 404.html with status 404,
-    as on GitHub Pages. Same behaviour as tests/test_browser.py's Quiet handler."""
-    base = "/"
-
-    def translate_path(self, path):
-        path = urlsplit(path).path
-        if not path.startswith(self.base):
-            return str(Path(self.directory) / "__outside_base__")
-        return super().translate_path("/" + path[len(self.base):])
-
-    def send_error(self, code, message=None, explain=None):
-        not_found = Path(self.directory) / "404.html"
-        if code == 404 and not_found.exists():
-            body = not_found.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
-
-    def log_message(self, *args):
-        pass
-
-
 @contextmanager
 def serve(site: Path):
     """Serve `site` on 127.0.0.1 (a free port); yields (origin, base path)."""
     base = base_path(site)
-    handler = type("Handler", (Handler,), {"base": base})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
+    # The preview server's handler: the site under its base path, 404.html for what is missing.
+    server = make_server(site, "127.0.0.1", 0, base)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

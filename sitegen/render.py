@@ -193,21 +193,27 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
     todo = [p for p in others if p.output not in reused]
     files: dict[str, bytes] = {}
     unrendered = False
-    for page in others:
-        if page.output in reused:
-            old = reused[page.output]
-            page.references, page.links, page.ids, page.uses = old.references, old.links, old.ids, old.uses
-            files[page.output] = memory.files[page.output]
-    for page, (out, found, known) in zip(todo, parallel.map_pages(render_page, todo)):
-        refs, page.links, page.ids, page.uses = known  # set again: a worker process rendered it
+    def keep(page: Page, old: Page) -> None:
+        """Preview mode: this page's output from the last build still holds."""
+        page.references, page.links, page.ids, page.uses = old.references, old.links, old.ids, old.uses
+        files[page.output] = memory.files[page.output]
+
+    def take(page: Page, result: tuple) -> bool:
+        """Record one rendered page; False if it could not be rendered."""
+        out, found, (refs, page.links, page.ids, page.uses) = result  # a worker may have rendered it
         page.references = [{"number": n, "id": sid, "source": site.data.sources[sid], "uses": uses}
                            for n, sid, uses in refs]
         for problem in found:
             problems.add(*problem)
-        if out is False:
-            unrendered = True
-        else:
+        if out is not False:
             files[page.output] = out
+        return out is not False
+
+    for page in others:
+        if page.output in reused:
+            keep(page, reused[page.output])
+    for page, result in zip(todo, parallel.map_pages(render_page, todo)):
+        unrendered |= not take(page, result)
     for cited in others:
         for ref in cited.references:
             citations.setdefault(ref["id"], []).append(cited)
@@ -219,17 +225,9 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         memory.rendered = [p.output for p in todo] + [p.output for p in summarising if p.output not in kept]
     for page in summarising:
         if page.output in kept:
-            old = kept[page.output]
-            page.references, page.links, page.ids, page.uses = old.references, old.links, old.ids, old.uses
-            files[page.output] = memory.files[page.output]
-            continue
-        out, found, _ = render_page(page)
-        for problem in found:
-            problems.add(*problem)
-        if out is False:
-            unrendered = True
+            keep(page, kept[page.output])
         else:
-            files[page.output] = out
+            unrendered |= not take(page, render_page(page))
 
     listed = [p for p in site.pages if p.url != "/404.html"]
     for name in ("sitemap.xml", "feed.xml", "robots.txt"):

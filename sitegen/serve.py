@@ -15,7 +15,16 @@ WATCHED = ("content", "data", "templates", "static", "site.toml")
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files from the output folder; the site's own 404 page for missing paths."""
+    """Static files from the output folder, below the site's base path ("/" here, "/h20/" on
+    GitHub Pages); the site's own 404 page, with status 404, for anything missing."""
+
+    base = "/"
+
+    def translate_path(self, path):
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(self.base):
+            return str(Path(self.directory) / "__outside_base__")
+        return super().translate_path("/" + path[len(self.base):])
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"
@@ -34,8 +43,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass  # keep the terminal for build reports
 
 
-def make_server(out: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(Handler, directory=str(out))
+def make_server(out: Path, host: str, port: int, base: str = "/") -> http.server.ThreadingHTTPServer:
+    """A server for the built site in out, under the URL path base (also used by the browser
+    tests and the benchmarks, which serve the site under its GitHub Pages path)."""
+    handler = functools.partial(type("SiteHandler", (Handler,), {"base": base}), directory=str(out))
     server = http.server.ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server

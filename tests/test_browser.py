@@ -3,15 +3,15 @@ browser), every page at a phone and a desktop width, light and dark, with and wi
 JavaScript, on print media, under axe-core's WCAG 2.1 A/AA rules."""
 from __future__ import annotations
 
-import http.server
 import threading
-from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import ROOT, base_path, built_pages, page_file
+
+from sitegen.serve import make_server
 
 pytestmark = pytest.mark.browser
 
@@ -22,36 +22,10 @@ VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site below the same base path it has on GitHub Pages."""
-    base = "/"
-
-    def translate_path(self, path):
-        path = urlsplit(path).path
-        if not path.startswith(self.base):
-            return str(Path(self.directory) / "__outside_base__")
-        return super().translate_path("/" + path[len(self.base):])
-
-    def send_error(self, code, message=None, explain=None):
-        # GitHub Pages answers a missing page with the site's own 404.html.
-        if code == 404 and (Path(self.directory) / "404.html").exists():
-            body = (Path(self.directory) / "404.html").read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def origin(real_site: Path):
-    handler = type("Handler", (Quiet,), {"base": base_path(real_site)})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(real_site)))
+    # The preview server's handler: the site under its GitHub Pages path, 404.html for misses.
+    server = make_server(real_site, "127.0.0.1", 0, base_path(real_site))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", base_path(real_site)

@@ -114,3 +114,47 @@ def test_every_page_shows_review_date_and_as_of(real_site: Path) -> None:
         text = page_file(real_site, page).read_text()
         assert re.search(r"Last reviewed <time datetime=\"\d{4}-\d{2}-\d{2}\">", text), page
         assert "Facts as of" in text, page
+
+
+def test_downloads_round_trip_to_what_the_pages_print(real_site: Path) -> None:
+    """values.csv says what the specifications table shows, cell by cell, with the same sources;
+    each data/*.json holds the same rows as its CSV."""
+    import json
+    page = page_file(real_site, "specs/").read_text()
+    header = re.search(r'<table class="specs".*?<thead><tr>(.*?)</tr></thead>', page, re.S)[1]
+    columns = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', header)[1:]  # after "Metric"
+    chips = {row["name"]: row["id"] for row in csv.DictReader((ROOT / "data" / "chips.csv").open(encoding="utf-8"))}
+    refs = {n: sid for n, sid in re.findall(r'<li id="ref-(\d+)">.*?#src-([a-z0-9._-]+)"', page)}
+    values = list(csv.DictReader((real_site / "data" / "values.csv").open(encoding="utf-8")))
+    checked = 0
+    for v in values:
+        row = re.search(rf'<tr id="row-{re.escape(v["metric"])}">(.*?)</tr>', page, re.S)
+        if row is None:
+            continue  # a metric the table does not show
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row[1], re.S)
+        name = next(n for n, i in chips.items() if i == v["chip"])
+        cell = cells[[re.sub("<[^>]+>", "", c) for c in columns].index(name)]
+        printed = re.sub(r"<sup.*", "", cell, flags=re.S)
+        assert printed == v["value"], (v["chip"], v["metric"], printed, v["value"])
+        cited = [refs[n] for n in re.findall(r'href="#ref-(\d+)"', cell)]
+        assert sorted(set(cited)) == sorted(set(v["sources"].split(";"))), (v["chip"], v["metric"])
+        checked += 1
+    assert checked >= 100
+    for name in ("specs", "sources", "timeline", "claims"):
+        rows = list(csv.DictReader((real_site / "data" / f"{name}.csv").open(encoding="utf-8")))
+        data = json.loads((real_site / "data" / f"{name}.json").read_text(encoding="utf-8"))
+        assert len(data["rows"]) == len(rows), name
+        for r, j in zip(rows, data["rows"]):
+            for key, text in r.items():
+                got = j.get(key)
+                got = ";".join(got) if isinstance(got, list) else ("" if got is None else got)
+                if isinstance(got, bool):
+                    got = "yes" if got else "no"
+                assert str(got) == text or _same_number(got, text), (name, key, got, text)
+
+
+def _same_number(a, b) -> bool:
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return False
