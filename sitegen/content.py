@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import Problems
@@ -149,12 +149,26 @@ def _check_meta(meta: dict, label: str, front: str, problems: Problems) -> bool:
     return ok
 
 
-def read_pages(root: Path, problems: Problems) -> list[Page]:
-    """Every page under content/, in path order; duplicate URLs are reported."""
+def read_pages(root: Path, problems: Problems, parsed: dict | None = None) -> list[Page]:
+    """Every page under content/, in path order; duplicate URLs are reported.
+
+    parsed (preview mode): path -> ((mtime, size), Page) from earlier builds; a file that has not
+    changed since is not read again."""
     pages: list[Page] = []
     by_url: dict[str, str] = {}
     for path in sorted((root / "content").rglob("*.md")):
-        page = read_page(path, root, problems)
+        if parsed is None:
+            page = read_page(path, root, problems)
+        else:
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            known = parsed.get(path)
+            if known and known[0] == stamp:
+                page = replace(known[1])  # a fresh copy: rendering fills in its other fields
+            else:
+                page = read_page(path, root, problems)
+                if page is not None:
+                    parsed[path] = (stamp, replace(page))
         if page is None:
             continue
         if page.url in by_url:

@@ -29,6 +29,11 @@ def _row(row: dict | None) -> dict | None:
     return None if row is None else {k: v for k, v in row.items() if k != "line"}
 
 
+def _printed(value) -> tuple | None:
+    """What {{chip.metric}} prints of a figure (its note appears only in blocks)."""
+    return None if value is None else (value.text, value.number, value.unit, value.sources, value.derived)
+
+
 def _rows(table: dict) -> dict:
     return {k: _row(v) for k, v in table.items()}
 
@@ -54,6 +59,7 @@ class Memory:
         self.pages: dict[str, tuple] = {}   # output -> (page key, page)
         self.rendered: list[str] = []       # outputs rendered by the last build (the rest were kept)
         self.cited_by: tuple = ()           # (source, page URL, page title) of every citation
+        self.parsed: dict = {}              # content file -> ((mtime, size), Page as read)
 
     def _signatures(self, site) -> tuple:
         root = site.root
@@ -85,7 +91,8 @@ class Memory:
     def _changed(self, site) -> tuple[set, set]:
         """The (chip, metric) figures and the source ids whose printed form changed."""
         old, new = self.site_data, site.data
-        values = {k for k in old.values.keys() | new.values.keys() if old.values.get(k) != new.values.get(k)}
+        values = {k for k in old.values.keys() | new.values.keys()
+                  if _printed(old.values.get(k)) != _printed(new.values.get(k))}
         sources = {k for k in old.sources.keys() | new.sources.keys()
                    if _row(old.sources.get(k)) != _row(new.sources.get(k))}
         if _rows(old.chips) != _rows(new.chips) or _rows(old.metrics) != _rows(new.metrics):

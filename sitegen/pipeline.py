@@ -19,7 +19,7 @@ def render(root: Path, base_url: str | None = None, memory=None, sink=None) -> t
     problems = Problems()
     config = load_config(root, problems, base_url)
     data = load_data(root / "data", problems, root)
-    pages = read_pages(root, problems)
+    pages = read_pages(root, problems, memory.parsed if memory is not None else None)
     if problems:  # rendering bad input would only repeat the same problems in other words
         raise BuildFailed(problems.sorted())
     assets = hash_assets(root / "static")

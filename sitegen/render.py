@@ -149,7 +149,16 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
     md = markup.make_markdown(ctx)
     nav = sorted((p for p in site.pages if "nav" in p.meta), key=lambda p: (p.meta["nav"], p.url))
     citations: dict[str, list[Page]] = {}
-    env.globals.update(nav=nav, pages=site.pages, citations=citations)
+    entries: dict[str, markup.Markup] = {}
+
+    def source_entry(source: dict) -> markup.Markup:
+        """A source as printed in reference lists (templates/partials/source.html), rendered
+        once per source per build: a large site cites the same sources thousands of times."""
+        if source["id"] not in entries:
+            entries[source["id"]] = env.get_template("partials/source.html").module.source(source)
+        return entries[source["id"]]
+
+    env.globals.update(nav=nav, pages=site.pages, citations=citations, source_entry=source_entry)
 
     def render_page(page: Page) -> tuple[bytes | None, list[tuple[str, int, str]], tuple]:
         """Markdown, then the layout: (the page's bytes or None, problems, what other pages
