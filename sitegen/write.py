@@ -4,7 +4,6 @@ A failed or killed build never touches site/; a lock keeps two builds from swapp
 """
 from __future__ import annotations
 
-import ctypes
 import errno
 import fcntl
 import hashlib
@@ -69,6 +68,8 @@ def clean_stale(out_dir: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    import ctypes  # only here: importing it costs more than a small build's write
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         fn = libc.renameat2
