@@ -3,14 +3,22 @@ that page (and the pages that list every page), not the whole site.
 
 A page keeps its previous output when its own file is unchanged and nothing it depends on
 changed: templates, static files and site.toml affect every page; a data file affects the
-pages that print a changed figure or cite a changed source, pages with blocks ({{< >}}, drawn
-from whole tables) on any data change, and the glossary every page;
+pages that print a changed figure, cite a changed source or draw a block from a changed table,
+and the glossary every page;
 the navigation (titles and order of pages in it) affects every page's layout.
 """
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+
+
+# Which parts of the loaded data (attributes of data.Data) each file of data/ feeds.
+TABLE_PARTS = {
+    "sources.csv": {"sources"}, "chips.csv": {"chips", "values"}, "metrics.csv": {"metrics", "values"},
+    "specs.csv": {"specs", "values", "rejected"}, "timeline.csv": {"timeline"}, "claims.csv": {"claims"},
+    "models.csv": {"models"}, "scenarios.csv": {"scenarios"}, "thresholds.csv": {"thresholds"},
+}
 
 
 def _digest(paths: list[Path]) -> str:
@@ -67,7 +75,7 @@ class Memory:
             + site.config["base_url"]
         data_dir = root / "data"
         glossary = [p for p in _files(data_dir) if p.name == "glossary.csv"]
-        data = _digest([p for p in _files(data_dir) if p.name != "glossary.csv"])
+        data = {p.name: _digest([p]) for p in _files(data_dir) if p.name != "glossary.csv"}
         return frame, data, _digest(glossary), _nav_key(site)
 
     def reusable(self, site, pages) -> dict:
@@ -76,14 +84,16 @@ class Memory:
         if (frame, glossary, nav) != (self.frame, self.glossary, self.nav) or not self.files:
             return {}
         values, sources = self._changed(site) if data != self.data else (set(), set())
+        parts = set().union(*(TABLE_PARTS.get(name, {"raw"}) for name in data.keys() | self.data.keys()
+                              if data.get(name) != self.data.get(name))) if data != self.data else set()
         keep = {}
         for page in pages:
             old = self.pages.get(page.output)
             if old is None or old[0] != _page_key(page):
                 continue
             prev = old[1]
-            if data != self.data and ("{{<" in page.body or prev.uses & values
-                                      or any(ref["id"] in sources for ref in prev.references)):
+            if prev.uses & (values | parts) or "raw" in prev.uses and parts \
+                    or any(ref["id"] in sources for ref in prev.references):
                 continue
             keep[page.output] = prev
         return keep

@@ -138,7 +138,12 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             raise ValueError(f"{path}:{line}: {exc}") from None
 
     current: dict = {}
-    used: set = set()
+    used: set = set()      # (chip, metric) figures the page being rendered prints
+    tables: set = set()    # parts of data/ its blocks read, e.g. "timeline", "values"
+    env.globals.update(data=_Reading(site.data, tables),
+                       estimator_chips=lambda: tables.update({"values"}) or estimate.chip_inputs(site.data),
+                       estimator_rows=lambda: tables.update({"values", "models", "scenarios"})
+                       or estimate.scenario_rows(site.data))
 
     def lookup_value(chip: str, metric: str):
         used.add((chip, metric))  # remembered, so preview rebuilds know who prints what
@@ -166,8 +171,9 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         found: list[tuple[str, int, str]] = []
         current["page"] = page
         used.clear()
+        tables.clear()
         html, toc, state = markup.convert(md, ctx, page.body, page.url)
-        page.uses = frozenset(used)
+        page.uses = frozenset(used) | frozenset(tables)
         for token, message in state.problems:
             found.append((page.path, line_of(page.body, token, page.body_line), message))
         page.html, page.toc = html, toc
@@ -252,6 +258,18 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
     if not unrendered:  # links into a page that failed to render would all look broken
         check_links(site, files, problems)
     return files
+
+
+class _Reading:
+    """The data/ tables as templates see them, noting which parts a page's blocks read, so that
+    the preview server re-renders a page only when something it shows changed."""
+
+    def __init__(self, data: Data, seen: set):
+        self._data, self._seen = data, seen
+
+    def __getattr__(self, name: str):
+        self._seen.add("values" if name in ("get", "value") else name)
+        return getattr(self._data, name)
 
 
 def _refs(page: Page) -> list[tuple]:

@@ -31,6 +31,9 @@ EDITS = {
     "page body": lambda r: edit(r / "content/about.md", "Made", "Made, and edited,"),
     "page title in the navigation": lambda r: edit(r / "content/specs.md", 'title = "Specs & <things>"', 'title = "Specifications"'),
     "data value": lambda r: edit(r / "data/specs.csv", "4.0", "4.1"),
+    "timeline row": lambda r: edit(r / "data/timeline.csv", "New rules.", "Newer rules."),
+    "source title": lambda r: edit(r / "data/sources.csv", "Chip X datasheet", "Chip X data sheet"),
+    "figure note": lambda r: edit(r / "data/specs.csv", "h20,memory_bandwidth,4.0,sheet,yes,", "h20,memory_bandwidth,4.0,sheet,yes,a note"),
     "glossary": lambda r: edit(r / "data/glossary.csv", "Stacked memory", "Stacked DRAM"),
     "template": lambda r: edit(r / "templates/page.html", "<h1>", '<h1 class="t">'),
     "stylesheet": lambda r: (r / "static/style.css").write_text((r / "static/style.css").read_text() + "\np{}\n"),
@@ -71,10 +74,11 @@ def test_a_data_edit_re_renders_only_the_pages_that_print_it(tmp_path: Path) -> 
     memory = Memory()
     quiet_build(root, root / "site", memory)
     printing = sorted(o for o, (_, p) in memory.pages.items() if ("h20", "memory_bandwidth") in p.uses
-                      or "{{<" in p.body)
+                      or p.uses & {"values", "specs", "rejected"})  # blocks that read the figures
     edit(root / "data/specs.csv", "4.0", "4.1")  # the H20's memory bandwidth
     quiet_build(root, root / "site", memory)
     assert sorted(memory.rendered) == printing and "about/index.html" not in printing
+    assert "sources/index.html" not in printing  # its block reads the sources, not the figures
     quiet_build(root, tmp_path / "full", None)
     assert tree_digest(root / "site") == tree_digest(tmp_path / "full")
 
