@@ -165,9 +165,10 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
 
     env.globals.update(nav=nav, pages=site.pages, citations=citations, source_entry=source_entry)
 
-    def render_page(page: Page) -> tuple[bytes | None, list[tuple[str, int, str]], tuple]:
-        """Markdown, then the layout: (the page's bytes or None, problems, what other pages
-        need to know of it: its references, links and element ids)."""
+    def render_page(page: Page) -> tuple[bytes | None | bool, list[tuple[str, int, str]], tuple]:
+        """Markdown, then the layout: (the page's bytes, or None once the sink has written them,
+        or False if it could not be rendered; its problems; what the rest of the build needs to
+        know of it: references, links, element ids and the data it used)."""
         found: list[tuple[str, int, str]] = []
         current["page"] = page
         used.clear()
@@ -208,6 +209,7 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
     todo = [p for p in others if p.output not in reused]
     files: dict[str, bytes] = {}
     unrendered = False
+
     def keep(page: Page, old: Page) -> None:
         """Preview mode: this page's output from the last build still holds."""
         page.references, page.links, page.ids, page.uses = old.references, old.links, old.ids, old.uses
