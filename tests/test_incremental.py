@@ -43,21 +43,29 @@ EDITS = {
 }
 
 
-@pytest.mark.parametrize("what", EDITS)
-def test_incremental_rebuild_equals_a_full_build(tmp_path: Path, what: str) -> None:
+def built_with_memory(tmp_path: Path) -> tuple[Path, Memory]:
+    """The fixture project, built once in preview mode."""
     root = copy_site(tmp_path / "proj")
     memory = Memory()
     quiet_build(root, root / "site", memory)
-    EDITS[what](root)
-    quiet_build(root, root / "site", memory)
+    return root, memory
+
+
+def assert_same_as_full_build(root: Path, tmp_path: Path) -> None:
     quiet_build(root, tmp_path / "full", None)
     assert tree_digest(root / "site") == tree_digest(tmp_path / "full")
 
 
-def test_editing_one_page_rewrites_only_what_depends_on_it(tmp_path: Path) -> None:
-    root = copy_site(tmp_path / "proj")
-    memory = Memory()
+@pytest.mark.parametrize("what", EDITS)
+def test_incremental_rebuild_equals_a_full_build(tmp_path: Path, what: str) -> None:
+    root, memory = built_with_memory(tmp_path)
+    EDITS[what](root)
     quiet_build(root, root / "site", memory)
+    assert_same_as_full_build(root, tmp_path)
+
+
+def test_editing_one_page_rewrites_only_what_depends_on_it(tmp_path: Path) -> None:
+    root, memory = built_with_memory(tmp_path)
     before = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()}
     edit(root / "content/about.md", "Made", "Made, and edited,")
     quiet_build(root, root / "site", memory)
@@ -70,25 +78,19 @@ def test_editing_one_page_rewrites_only_what_depends_on_it(tmp_path: Path) -> No
 
 
 def test_a_data_edit_re_renders_only_the_pages_that_print_it(tmp_path: Path) -> None:
-    root = copy_site(tmp_path / "proj")
-    memory = Memory()
-    quiet_build(root, root / "site", memory)
+    root, memory = built_with_memory(tmp_path)
     printing = sorted(o for o, (_, p) in memory.pages.items() if ("h20", "memory_bandwidth") in p.uses
                       or p.uses & {"values", "specs", "rejected"})  # blocks that read the figures
     edit(root / "data/specs.csv", "4.0", "4.1")  # the H20's memory bandwidth
     quiet_build(root, root / "site", memory)
     assert sorted(memory.rendered) == printing and "about/index.html" not in printing
     assert "sources/index.html" not in printing  # its block reads the sources, not the figures
-    quiet_build(root, tmp_path / "full", None)
-    assert tree_digest(root / "site") == tree_digest(tmp_path / "full")
+    assert_same_as_full_build(root, tmp_path)
 
 
 def test_a_new_citation_re_renders_the_sources_page(tmp_path: Path) -> None:
-    root = copy_site(tmp_path / "proj")
-    memory = Memory()
-    quiet_build(root, root / "site", memory)
+    root, memory = built_with_memory(tmp_path)
     edit(root / "content/about.md", "Made", "Made[@paper]")
     quiet_build(root, root / "site", memory)
     assert sorted(memory.rendered) == ["about/index.html", "sources/index.html"]
-    quiet_build(root, tmp_path / "full", None)
-    assert tree_digest(root / "site") == tree_digest(tmp_path / "full")
+    assert_same_as_full_build(root, tmp_path)
