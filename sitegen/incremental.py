@@ -68,8 +68,15 @@ class Memory:
         self.rendered: list[str] = []       # outputs rendered by the last build (the rest were kept)
         self.cited_by: tuple = ()           # (source, page URL, page title) of every citation
         self.parsed: dict = {}              # content file -> ((mtime, size), Page as read)
+        self._now: tuple = (None, None, None)  # (site, its signatures, what changed) of this build
 
     def _signatures(self, site) -> tuple:
+        """Digests of what this build reads, computed once per build (they read every file)."""
+        if self._now[0] is not site:
+            self._now = (site, self._read_signatures(site), None)
+        return self._now[1]
+
+    def _read_signatures(self, site) -> tuple:
         root = site.root
         frame = _digest(_files(root / "templates") + _files(root / "static") + [root / "site.toml"]) \
             + site.config["base_url"]
@@ -100,6 +107,12 @@ class Memory:
 
     def _changed(self, site) -> tuple[set, set]:
         """The (chip, metric) figures and the source ids whose printed form changed."""
+        self._signatures(site)
+        if self._now[2] is None:
+            self._now = (*self._now[:2], self._compare(site))
+        return self._now[2]
+
+    def _compare(self, site) -> tuple[set, set]:
         old, new = self.site_data, site.data
         values = {k for k in old.values.keys() | new.values.keys()
                   if _printed(old.values.get(k)) != _printed(new.values.get(k))}

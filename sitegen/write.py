@@ -118,14 +118,6 @@ class Staging:
         shutil.rmtree(self.tmp, ignore_errors=True)  # the old site after a commit, else the new
 
 
-def write_site(files: dict[str, bytes], out_dir: Path) -> None:
-    """Replace out_dir with exactly these files, or leave it untouched if anything fails."""
-    with Staging(out_dir) as stage:
-        for rel in sorted(files):
-            stage.write(rel, files[rel])
-        stage.commit()
-
-
 def update_site(files: dict[str, bytes], previous: dict[str, bytes], out_dir: Path) -> None:
     """Preview mode: bring out_dir from the previous build's files to these, touching only what
     changed; each file is replaced atomically, so the server never sends half a page."""
