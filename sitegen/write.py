@@ -12,6 +12,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import rcssmin
+
 TMP_PREFIX = ".site-tmp-"
 _RENAME_EXCHANGE = 2
 
@@ -21,13 +23,16 @@ class Busy(Exception):
 
 
 def hash_assets(static_dir: Path) -> dict[str, tuple[str, bytes]]:
-    """static/name.ext -> (assets/name.<hash>.ext, bytes): a changed file gets a new URL."""
+    """static/name.ext -> (assets/name.<hash>.ext, bytes): a changed file gets a new URL.
+    Stylesheets are minified: the CSS is part of every page's first-render budget (14 KB)."""
     out = {}
     if not static_dir.is_dir():
         return out
     for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(static_dir).as_posix()
         body = path.read_bytes()
+        if rel.endswith(".css"):
+            body = rcssmin.cssmin(body)
         digest = hashlib.sha256(body).hexdigest()[:10]
         stem, dot, ext = rel.rpartition(".")
         hashed = f"assets/{stem}.{digest}.{ext}" if dot else f"assets/{rel}.{digest}"

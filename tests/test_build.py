@@ -107,6 +107,16 @@ def test_assets_have_content_hashes(built_fixture: Path) -> None:
     assert f'href="/repo/assets/{css[0].name}"' in html(built_fixture, "index.html")
 
 
+def test_stylesheet_is_minified(built_fixture: Path) -> None:
+    source = (ROOT / "static" / "style.css").read_text(encoding="utf-8")
+    built = next((built_fixture / "assets").glob("style.*.css")).read_text(encoding="utf-8")
+    assert "/*" in source and "/*" not in built and "\n" not in built.strip()
+    assert len(built) < 0.9 * len(source)
+    # every rule and declaration survives: only comments and white space go
+    uncommented = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    assert re.sub(r"[\s;]", "", built) == re.sub(r"[\s;]", "", uncommented)
+
+
 def test_glossary_terms_link_on_first_use_only(built_fixture: Path) -> None:
     page = html(built_fixture, "specs/index.html")
     assert page.count('href="/repo/glossary/#term-hbm"') == 1
