@@ -76,13 +76,15 @@ class Context:
 
 
 def fill_cite(el: etree.Element, ctx: Context, ids: tuple[str, ...]) -> etree.Element:
-    """Make el the marker for a citation of one or more sources: <sup>[1, 4]</sup>."""
+    """Make el the marker for a citation of one or more sources: <sup>[1, 4]</sup>. Only a
+    source's first citation gets an id (cite-N), the target of the reference list's back link:
+    ids on every later one cost the specifications page over a kilobyte and serve nothing."""
     el.tag, el.text = "sup", "["
     el.attrib.clear()
     el.set("class", "cite")
     for i, sid in enumerate(ids):
         n, k = ctx.state.number(sid)
-        a = etree.SubElement(el, "a", {"href": f"#ref-{n}", "id": f"cite-{n}-{k}"})
+        a = etree.SubElement(el, "a", {"href": f"#ref-{n}", "id": f"cite-{n}"} if k == 1 else {"href": f"#ref-{n}"})
         a.text = str(n)
         a.tail = ", " if i < len(ids) - 1 else "]"
     return el
@@ -94,7 +96,7 @@ def cite_markup(ctx: Context, ids: tuple[str, ...]) -> Markup:
     links = []
     for sid in ids:
         n, k = ctx.state.number(sid)
-        links.append(f'<a href="#ref-{n}" id="cite-{n}-{k}">{n}</a>')
+        links.append(f'<a href="#ref-{n}" id="cite-{n}">{n}</a>' if k == 1 else f'<a href="#ref-{n}">{n}</a>')
     return Markup('<sup class="cite">[' + ", ".join(links) + "]</sup>")
 
 
