@@ -36,7 +36,7 @@ def load_config(root: Path, problems: Problems, base_url: str | None = None) -> 
     config = dict(DEFAULTS)
     for key, value in raw.items():
         if key not in DEFAULTS:
-            problems.add(label, _line(path, key), f"unknown setting '{key}' (allowed: {', '.join(DEFAULTS)})")
+            problems.add(label, key_line(path, key), f"unknown setting '{key}' (allowed: {', '.join(DEFAULTS)})")
         config[key] = value
     if base_url:
         config["base_url"] = base_url
@@ -46,7 +46,7 @@ def load_config(root: Path, problems: Problems, base_url: str | None = None) -> 
     url = config.get("base_url") or ""
     m = re.match(r"^(https?://[^/\s]+)(/[^\s?#]*)?$", str(url))
     if not m:
-        problems.add(label, _line(path, "base_url"), f"base_url '{url}' must be like https://example.org/ "
+        problems.add(label, key_line(path, "base_url"), f"base_url '{url}' must be like https://example.org/ "
                                                       "or https://user.github.io/repo/")
         return config
     base_path = (m[2] or "/").rstrip("/") + "/"
@@ -55,7 +55,7 @@ def load_config(root: Path, problems: Problems, base_url: str | None = None) -> 
     return config
 
 
-def _line(path: Path, key: str) -> int:
+def key_line(path: Path, key: str) -> int:
     for i, line in enumerate(path.read_text(encoding="utf-8-sig").split("\n"), 1):
         if re.match(rf"^\s*{re.escape(key)}\s*=", line):
             return i

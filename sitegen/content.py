@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import Problems
+from .schema import SOURCE_KINDS
 
 # The front matter schema: key -> (type, required). Unknown keys are errors (they are typos).
 FRONT_MATTER = {
@@ -21,7 +22,12 @@ FRONT_MATTER = {
     "toc": (bool, False),
     "layout": (str, False),
     "scripts": (list, False),
+    "order": (int, False),          # position among the pages of its section (see sections.py)
+    "lists_sources": (dict, False),  # which sources this page lists (see sections.py)
 }
+# lists_sources = {kinds = [...], from = "2025-08", until = "2026"}: dates compare as text.
+LISTS_SOURCES = {"kinds": list, "from": str, "until": str}
+_DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_TEXT = 300  # characters for title and summary: longer ones break cards and feeds
@@ -43,6 +49,7 @@ class Page:
     ids: set = field(default_factory=set)
     links: list = field(default_factory=list)
     uses: frozenset = frozenset()  # (chip, metric) figures the page prints; for preview rebuilds
+    lines: dict = field(default_factory=dict)  # front matter key -> its line, for later messages
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -99,15 +106,36 @@ def read_page(path: Path, root: Path, problems: Problems) -> Page | None:
         url, output = f"/{slug}/", f"{slug}/index.html"
     else:
         url, output = "/", "index.html"
-    return Page(label, meta, body, body_line, url, output)
+    lines = {key: _key_line(front, key, table=True) for key in meta}
+    return Page(label, meta, body, body_line, url, output, lines=lines)
 
 
-def _key_line(front: str, key: str) -> int:
-    """Line in the file (front matter starts on line 2) where key is set."""
+def _key_line(front: str, key: str, table: bool = False) -> int:
+    """Line in the file (front matter starts on line 2) where key is set (or its [table] opens)."""
     for i, line in enumerate(front.split("\n")):
-        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line) or table and re.match(rf"^\s*\[{re.escape(key)}\]", line):
             return i + 2
     return 1
+
+
+def _check_lists_sources(value: dict, label: str, line: int, problems: Problems) -> bool:
+    """kinds: a list of source kinds; from/until: dates or date prefixes like 2025 or 2025-08."""
+    found = []
+    for key, item in value.items():
+        want = LISTS_SOURCES.get(key)
+        if want is None:
+            found.append(f"unknown key '{key}' (allowed: {', '.join(LISTS_SOURCES)})")
+        elif not isinstance(item, want):
+            found.append(f"'{key}' must be {'a list' if want is list else 'a string'}, got {item!r}"[:200])
+        elif key == "kinds" and (not item or not all(k in SOURCE_KINDS for k in item)):
+            found.append(f"'kinds' must list some of: {', '.join(SOURCE_KINDS)}; got {item!r}"[:300])
+        elif key != "kinds" and not _DATE_PREFIX.match(item):
+            found.append(f"'{key}' must be a date or its start, like 2025 or 2025-08; got {item!r}"[:200])
+    if "kinds" not in value:
+        found.append("'kinds' is required")
+    for message in found:
+        problems.add(label, line, f"front matter 'lists_sources': {message}")
+    return not found
 
 
 def _check_meta(meta: dict, label: str, front: str, problems: Problems) -> bool:
@@ -129,7 +157,7 @@ def _check_meta(meta: dict, label: str, front: str, problems: Problems) -> bool:
         if kind is _dt.date and isinstance(value, _dt.datetime) or not isinstance(value, kind) \
                 or (kind is int and isinstance(value, bool)):
             want = {str: "a string", int: "an integer", bool: "true or false", list: "a list",
-                    _dt.date: "a date like 2025-08-20"}[kind]
+                    _dt.date: "a date like 2025-08-20", dict: "a table"}[kind]
             problems.add(label, line, f"front matter '{key}' must be {want}, got {value!r}"[:200])
             ok = False
             continue
@@ -143,6 +171,8 @@ def _check_meta(meta: dict, label: str, front: str, problems: Problems) -> bool:
         if key == "scripts" and not all(isinstance(s, str) for s in value):
             problems.add(label, line, "front matter 'scripts' must be a list of file names under static/")
             ok = False
+        if key == "lists_sources":
+            ok = _check_lists_sources(value, label, _key_line(front, key, table=True), problems) and ok
     if ok and meta["updated"] < meta["date"]:
         problems.add(label, _key_line(front, "updated"), "'updated' is earlier than 'date'")
         ok = False

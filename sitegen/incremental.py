@@ -5,7 +5,8 @@ A page keeps its previous output when its own file is unchanged and nothing it d
 changed: templates, static files and site.toml affect every page; a data file affects the
 pages that print a changed figure, cite a changed source or draw a block from a changed table,
 and the glossary every page;
-the navigation (titles and order of pages in it) affects every page's layout.
+the navigation, the sections and the source listings (titles, order and front matter
+lists_sources of every page) affect every page's layout.
 """
 from __future__ import annotations
 
@@ -51,9 +52,10 @@ def _page_key(page) -> tuple:
 
 
 def _nav_key(site) -> tuple:
-    navs = tuple(sorted((p.url, p.meta["nav"], p.meta.get("nav_title"), p.meta["title"])
-                        for p in site.pages if "nav" in p.meta))
-    return navs, tuple(sorted(p.url for p in site.pages))
+    """What every page's layout shows of the other pages: the navigation, the pages of each
+    section, and which page lists each source (so where "About this source" links)."""
+    return tuple(sorted((p.url, p.meta.get("nav"), p.meta.get("nav_title"), p.meta["title"], p.meta.get("order"),
+                         repr(p.meta.get("lists_sources"))) for p in site.pages))
 
 
 class Memory:

@@ -9,6 +9,7 @@ from .content import read_pages
 from .data import load_data
 from .errors import BuildFailed, Problems
 from .render import Site, render_site
+from .sections import source_listings
 from .write import Lock, Staging, clean_stale, hash_assets, update_site
 
 
@@ -20,10 +21,11 @@ def render(root: Path, base_url: str | None = None, memory=None, sink=None) -> t
     config = load_config(root, problems, base_url)
     data = load_data(root / "data", problems, root)
     pages = read_pages(root, problems, memory.parsed if memory is not None else None)
+    listed_on = {} if problems else source_listings(pages, data.sources, config["sources_page"], root, problems)
     if problems:  # rendering bad input would only repeat the same problems in other words
         raise BuildFailed(problems.sorted())
     assets = hash_assets(root / "static")
-    site = Site(root, config, data, pages, {name: hashed for name, (hashed, _) in assets.items()})
+    site = Site(root, config, data, pages, {name: hashed for name, (hashed, _) in assets.items()}, listed_on)
     files = render_site(site, problems, memory, sink)
     if problems:
         raise BuildFailed(problems.sorted())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import charts, estimate, markup, parallel
+from . import charts, estimate, markup, parallel, sections
 from .content import Page
 from .data import Data
 from .errors import Problems, line_of
@@ -25,6 +25,7 @@ class Site:
     data: Data
     pages: list[Page]
     assets: dict[str, str]  # "style.css" -> "assets/style.1a2b3c4d5e.css"
+    listed_on: dict[str, str]  # source id -> URL of the page that lists it (sections.py)
 
     @property
     def base_path(self) -> str:
@@ -163,7 +164,18 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             entries[source["id"]] = env.get_template("partials/source.html").module.source(source)
         return entries[source["id"]]
 
-    env.globals.update(nav=nav, pages=site.pages, citations=citations, source_entry=source_entry)
+    listing: dict[str, list[dict]] = {}
+    for sid in sorted(site.listed_on):
+        listing.setdefault(site.listed_on[sid], []).append(site.data.sources[sid])
+
+    def sources_listed_on(url: str) -> list[dict]:
+        """The sources a page lists (sections.py), by id; the page then depends on sources.csv."""
+        tables.add("sources")
+        return listing.get(url, [])
+
+    env.globals.update(nav=nav, pages=site.pages, citations=citations, source_entry=source_entry,
+                       listed_on=site.listed_on, sources_listed_on=sources_listed_on,
+                       section=sections.sections(site.pages).get)
 
     def render_page(page: Page) -> tuple[bytes | None | bool, list[tuple[str, int, str]], tuple]:
         """Markdown, then the layout: (the page's bytes, or None once the sink has written them,
