@@ -27,15 +27,16 @@ def source_listings(pages: list[Page], sources: dict, sources_page: str, root: P
     """Source id -> URL of the page that lists it; overlapping claims are errors."""
     listers = [p for p in pages if "lists_sources" in p.meta]
     listed: dict[str, str] = {}
-    overlaps: dict[tuple[Page, Page], list[str]] = {}
+    overlaps: dict[tuple[str, str], list[str]] = {}  # (first page, other page) -> source ids
     for sid, source in sources.items():
         found = [p for p in listers if _claims(p.meta["lists_sources"], source)]
         for other in found[1:]:
-            overlaps.setdefault((found[0], other), []).append(sid)
+            overlaps.setdefault((found[0].path, other.path), []).append(sid)
         listed[sid] = found[0].url if found else sources_page
+    by_path = {p.path: p for p in listers}
     for (first, other), ids in overlaps.items():
-        problems.add(other.path, other.lines["lists_sources"],
-                     f"lists_sources overlaps {first.path}: both claim {len(ids)} source(s), e.g. '{ids[0]}'")
+        problems.add(other, by_path[other].lines["lists_sources"],
+                     f"lists_sources overlaps {first}: both claim {len(ids)} source(s), e.g. '{ids[0]}'")
     if sources_page in listed.values() and not any(p.url == sources_page for p in pages):
         problems.add("site.toml", key_line(root / "site.toml", "sources_page"),
                      f"sources_page {sources_page} is not a page in content/, so some sources would be listed nowhere")

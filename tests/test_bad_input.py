@@ -86,6 +86,15 @@ CASES = [
      "templates/page.html:5", "no_such_key"),
     ("block-template-undefined", lambda r: edit(r / "templates/blocks/claims.html", "{{ c.claim }}", "{{ c.nonsense }}"),
      "content/timeline.md:11", "templates/blocks/claims.html:9"),
+    ("lists-sources-unknown-kind", lambda r: edit(r / "content/sources/news.md", 'kinds = ["news"]', 'kinds = ["gossip"]'),
+     "content/sources/news.md:8", "'kinds' must list some of"),
+    ("lists-sources-bad-date", lambda r: edit(r / "content/sources/news.md", 'kinds = ["news"]', 'kinds = ["news"]\nfrom = "July"'),
+     "content/sources/news.md:8", "'from' must be a date or its start"),
+    ("lists-sources-overlap", lambda r: (r / "content/sources/all-news.md").write_text(
+        (r / "content/sources/news.md").read_text(encoding="utf-8"), encoding="utf-8"),
+     "content/sources/news.md:8", "lists_sources overlaps content/sources/all-news.md: both claim 1 source(s), e.g. 'paper'"),
+    ("sources-page-missing", lambda r: (r / "content/sources.md").unlink(),
+     "site.toml:1", "sources_page /sources/ is not a page"),
     ("site-config", lambda r: edit(r / "site.toml", 'base_url = "https://example.github.io/repo/"', 'base_url = "ftp://x"'),
      "site.toml:4", "base_url"),
 ]

@@ -56,6 +56,33 @@ def test_navigation_toc_and_anchors(built_fixture: Path) -> None:
     assert '<h3 id="where-sources-disagree">' in page
 
 
+def test_pages_under_a_page_form_a_section(built_fixture: Path) -> None:
+    for rel, current in [("timeline/index.html", "/repo/timeline/"), ("timeline/later/index.html", "/repo/timeline/later/")]:
+        page = html(built_fixture, rel)
+        section = re.search(r'<nav class="section" aria-label="Pages in this section">(.*?)</nav>', page, re.S)[1]
+        assert re.findall(r'href="([^"]+)"', section) == ["/repo/timeline/", "/repo/timeline/later/"]  # top first
+        assert re.findall(r'href="([^"]+)" aria-current="page"', section) == [current]
+        assert ">From 2025</a>" in section  # a page's nav_title names it there
+    nav = re.search(r'<nav aria-label="Site">(.*?)</nav>', html(built_fixture, "timeline/later/index.html"), re.S)[1]
+    assert 'href="/repo/timeline/" aria-current="true"' in nav  # the section's page, marked as the current place
+    assert 'class="section"' not in html(built_fixture, "specs/index.html")  # a page alone has no section list
+
+
+def test_timeline_block_takes_a_date_range(built_fixture: Path) -> None:
+    later = html(built_fixture, "timeline/later/index.html")
+    assert "Told a licence is needed." in later and "New rules." not in later
+    everything = html(built_fixture, "timeline/index.html")
+    assert "Told a licence is needed." in everything and "New rules." in everything
+
+
+def test_sources_are_listed_on_the_page_that_claims_them(built_fixture: Path) -> None:
+    news, rest = html(built_fixture, "sources/news/index.html"), html(built_fixture, "sources/index.html")
+    assert 'id="src-paper"' in news and 'id="src-paper"' not in rest  # lists_sources kinds = ["news"]
+    assert 'id="src-sheet"' in rest and 'id="src-zh-doc"' in rest and 'id="src-sheet"' not in news
+    refs = re.search(r'<section class="references".*?</section>', html(built_fixture, "specs/index.html"), re.S)[0]
+    assert 'href="/repo/sources/news/#src-paper"' in refs and 'href="/repo/sources/#src-sheet"' in refs
+
+
 def test_base_path_is_honoured_everywhere(built_fixture: Path) -> None:
     for path in built_fixture.rglob("*.html"):
         for href in re.findall(r'(?:href|src)="([^"]+)"', path.read_text(encoding="utf-8")):

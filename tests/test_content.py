@@ -15,9 +15,9 @@ QUANTITY = re.compile(
     r"(\$\s?\d|(?<![A-Za-z\d])\d[\d,.]*\s?(%|percent|billion|million|TB/s|GB/s|GB|TFLOPS|TOPS|W\b|mm²|FLOP)"
     r"|(?<![\w.-])(?!(?:19|20)\d\d(?![\d,]))\d{1,3}(,\d{3})+(?!\d)|(?<![\w.,-])(?<!S\. )(?<!H\.R\. )(?!(?:19|20)\d\d\b)\d{3,}(?![\w-]))")
 
-# Where numbers need no citation of their own: the source list itself, the reference lists,
+# Where numbers need no citation of their own: the source lists themselves, the reference lists,
 # formulas and the estimator (their inputs are cited beside them), chart axes, navigation.
-EXEMPT_CLASSES = {"references", "formula", "estimator", "toc", "masthead", "colophon", "chart",
+EXEMPT_CLASSES = {"sources", "references", "formula", "estimator", "toc", "masthead", "colophon", "chart",
                   "src-id", "page-head", "fields", "worked"}
 BLOCK_TAGS = {"p", "li", "tr", "dd", "figcaption"}
 
@@ -92,21 +92,25 @@ def test_uncited_quantities_are_found() -> None:
 def test_every_quantity_on_every_page_is_cited(real_site: Path) -> None:
     problems = []
     for page in built_pages(real_site):
-        if page in ("sources/", "404.html"):
+        if page == "404.html":
             continue
         for text in uncited(page_file(real_site, page).read_text()):
             problems.append(f"{page or '/'}: {text[:160]}")
     assert not problems, "quantities without a citation:\n" + "\n".join(problems)
 
 
-def test_every_source_is_used_somewhere(real_site: Path) -> None:
+def test_every_source_is_used_somewhere_and_listed_once(real_site: Path) -> None:
     ids = [row["id"] for row in csv.DictReader((ROOT / "data" / "sources.csv").open(encoding="utf-8"))]
-    cited = set()
+    cited, listed = set(), []
     for page in built_pages(real_site):
-        if page != "sources/":
-            cited |= set(re.findall(r'sources/#src-([a-z0-9._-]+)"', page_file(real_site, page).read_text()))
+        html = page_file(real_site, page).read_text()
+        refs = re.search(r'<section class="references".*?</section>', html, re.S)
+        if refs:  # a page's reference list links each source to its entry on a sources page
+            cited |= set(re.findall(r'#src-([a-z0-9._-]+)"', refs[0]))
+        listed += re.findall(r'<dt id="src-([a-z0-9._-]+)"', html)
     unused = [i for i in ids if i not in cited]
     assert not unused, f"sources no page cites: {unused}"
+    assert sorted(listed) == sorted(ids), "every source has exactly one entry on the sources pages"
 
 
 def test_every_page_shows_review_date_and_as_of(real_site: Path) -> None:
