@@ -68,7 +68,7 @@ class Memory:
         self.site_data = None
         self.pages: dict[str, tuple] = {}   # output -> (page key, page)
         self.rendered: list[str] = []       # outputs rendered by the last build (the rest were kept)
-        self.cited_by: tuple = ()           # (source, page URL, page title) of every citation
+        self.cited_by: dict = {}            # sources page URL -> (source, citing URL, title), each listed source
         self.parsed: dict = {}              # content file -> ((mtime, size), Page as read)
         self._now: tuple = (None, None, None)  # (site, its signatures, what changed) of this build
 

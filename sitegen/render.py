@@ -246,9 +246,11 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
     for cited in others:
         for ref in cited.references:
             citations.setdefault(ref["id"], []).append(cited)
-    # A page listing every citation only changes when which page cites what changes.
-    cited_by = tuple((sid, p.url, p.meta["title"]) for sid, ps in sorted(citations.items()) for p in ps)
-    kept = memory.reusable(site, summarising) if memory and memory.cited_by == cited_by else {}
+    # A page listing sources only changes when which pages cite the sources it lists changes.
+    cited_by = {p.url: tuple((s["id"], c.url, c.meta["title"]) for s in listing.get(p.url, [])
+                             for c in citations.get(s["id"], [])) for p in summarising}
+    unchanged = [p for p in summarising if memory and memory.cited_by.get(p.url) == cited_by[p.url]]
+    kept = memory.reusable(site, unchanged) if memory else {}
     if memory is not None:
         memory.cited_by = cited_by
         memory.rendered = [p.output for p in todo] + [p.output for p in summarising if p.output not in kept]
