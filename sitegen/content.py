@@ -152,7 +152,7 @@ def _check_meta(meta: dict, label: str, front: str, problems: Problems) -> bool:
                 ok = False
             continue
         value = meta[key]
-        line = _key_line(front, key)
+        line = _key_line(front, key, table=True)
         # TOML datetimes are dates too in Python; a page date must be a plain date.
         if kind is _dt.date and isinstance(value, _dt.datetime) or not isinstance(value, kind) \
                 or (kind is int and isinstance(value, bool)):
@@ -172,7 +172,7 @@ def _check_meta(meta: dict, label: str, front: str, problems: Problems) -> bool:
             problems.add(label, line, "front matter 'scripts' must be a list of file names under static/")
             ok = False
         if key == "lists_sources":
-            ok = _check_lists_sources(value, label, _key_line(front, key, table=True), problems) and ok
+            ok = _check_lists_sources(value, label, line, problems) and ok
     if ok and meta["updated"] < meta["date"]:
         problems.add(label, _key_line(front, "updated"), "'updated' is earlier than 'date'")
         ok = False

@@ -170,11 +170,14 @@ def test_keyboard_reaches_every_control_with_a_visible_focus_ring(browser, origi
             problems.append(f"{page}: first Tab lands on {first}, not the skip link")
         reached = set()
         for _ in range(focusable):
+            # Each element reached gets a number (a WeakMap, not a walk over the whole document:
+            # the sources pages have hundreds of links).
             state = tab.evaluate("""(() => { const e = document.activeElement, s = getComputedStyle(e);
                 const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
                 const r = e.getBoundingClientRect();
-                return [e.outerHTML.slice(0, 80), ring, r.width > 0 && r.height > 0,
-                        [...document.querySelectorAll('*')].indexOf(e)]; })()""")
+                const seen = window.__seen || (window.__seen = new WeakMap());
+                if (!seen.has(e)) seen.set(e, seen.n = (seen.n || 0) + 1);
+                return [e.outerHTML.slice(0, 80), ring, r.width > 0 && r.height > 0, seen.get(e)]; })()""")
             if state[0].startswith("<body"):
                 break
             reached.add(state[3])
