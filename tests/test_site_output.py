@@ -117,6 +117,23 @@ def test_every_page_is_reachable_from_home(real_site: Path) -> None:
     assert len(seen) >= 8
 
 
+def test_headings_never_skip_a_level(real_site: Path) -> None:
+    """One h1, then each heading at most one level below the one before (screen-reader users
+    navigate by headings; Lighthouse flagged an h3 straight after the h1 once)."""
+    bad = []
+    for page in built_pages(real_site):
+        html = page_file(real_site, page).read_text()
+        main = html[html.index("<main"):html.index("</main>")]
+        levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", main)]
+        if levels[:1] != [1] or levels.count(1) != 1:
+            bad.append(f"{page or '/'}: headings {levels[:6]} do not start with a single h1")
+        for before, after in zip(levels, levels[1:]):
+            if after > before + 1:
+                bad.append(f"{page or '/'}: h{before} followed by h{after}")
+                break
+    assert not bad, "\n".join(bad)
+
+
 def test_external_links_are_https_and_safe(real_site: Path) -> None:
     bad = []
     for page in built_pages(real_site):
