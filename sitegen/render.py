@@ -300,7 +300,7 @@ def data_files(site: Site) -> dict[str, bytes]:
 
     out: dict[str, bytes] = {}
     meta = {"license": site.config["license"], "as_of": site.config["as_of"].isoformat(),
-            "source": site.abs_url("/sources/")}
+            "source": site.abs_url(site.config["sources_page"])}
     for name, table in TABLES.items():
         out[f"data/{name}.csv"] = (site.root / "data" / table.file).read_bytes()
         rows = [{k: list(v) if isinstance(v, tuple) else v for k, v in r.items() if k != "line"}
@@ -339,3 +339,14 @@ def check_links(site: Site, files: dict[str, bytes], problems: Problems) -> None
             target = by_output.get(output)
             if fragment and (target is None or fragment not in target.ids):
                 problems.add(page.path, line, f"link to {href}: no element with id '{fragment}' on that page")
+    # Reference lists link each source to its entry on the page that lists it (sections.py).
+    by_url = {p.url: p for p in site.pages}
+    missing: dict[str, list[str]] = {}
+    for sid, url in sorted(site.listed_on.items()):
+        if url in by_url and f"src-{sid}" not in by_url[url].ids:
+            missing.setdefault(url, []).append(sid)
+    for url, ids in missing.items():
+        page = by_url[url]
+        problems.add(page.path, page.lines.get("lists_sources", 1),
+                     f"lists {len(ids)} source(s) but shows no entry for them, e.g. '{ids[0]}': "
+                     "add {{< sources >}} to the page")

@@ -93,6 +93,8 @@ CASES = [
     ("lists-sources-overlap", lambda r: (r / "content/sources/all-news.md").write_text(
         (r / "content/sources/news.md").read_text(encoding="utf-8"), encoding="utf-8"),
      "content/sources/news.md:8", "lists_sources overlaps content/sources/all-news.md: both claim 1 source(s), e.g. 'paper'"),
+    ("sources-not-shown", lambda r: edit(r / "content/sources/news.md", "{{< sources >}}", "No list here."),
+     "content/sources/news.md:8", "lists 1 source(s) but shows no entry for them, e.g. 'paper'"),
     ("sources-page-missing", lambda r: (r / "content/sources.md").unlink(),
      "site.toml:1", "sources_page /sources/ is not a page"),
     ("site-config", lambda r: edit(r / "site.toml", 'base_url = "https://example.github.io/repo/"', 'base_url = "ftp://x"'),
