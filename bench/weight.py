@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _site import command_line, ROOT, check_site, label, base_path, page_file, pages, site_arg, write_section  # noqa: E402
 
-BUDGET = 14 * 1024  # 14,336 bytes: ~10 TCP segments, what the first round trip can carry
+from sitegen.budget import BUDGET  # noqa: E402  14,336 bytes, the same figure the preview server notes
 
 BROTLI_JS = r"""
 const zlib = require('zlib');

@@ -1,6 +1,7 @@
 """Preview: serve site/ on 127.0.0.1 and rebuild when content/, data/, templates/ or static/ change.
 
 A failed rebuild prints its problems and leaves the last good site in place, still served.
+A page over the first-render budget (budget.py) is named after each build that rendered it.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+from . import budget
 
 WATCHED = ("content", "data", "templates", "static", "site.toml")
 
@@ -59,11 +62,17 @@ def serve(root: Path, out: Path, host: str, port: int, base_url: str | None) -> 
     from .cli import run_build  # the same build, same report, as the command line
     from .incremental import Memory
 
+    def note_heavy_pages() -> None:
+        for name, size in budget.over_budget(memory.files, memory.rendered):
+            print(f"note: {name}: first render is {size:,} bytes compressed, over the {budget.BUDGET:,}-byte "
+                  "budget of one round trip; split it into a section (AUTHORING.md)", flush=True)
+
     server = make_server(out, host, port)
     actual_port = server.server_address[1]
     base_url = base_url or f"http://{host}:{actual_port}/"
     memory = Memory()  # the last good build: later builds re-render only what changed
-    run_build(root, out, base_url, memory=memory)
+    if run_build(root, out, base_url, memory=memory) == 0:
+        note_heavy_pages()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving {out.name}/ at {base_url} (Ctrl+C stops)", flush=True)
     paths = [root / name for name in WATCHED if (root / name).exists()]
@@ -75,6 +84,7 @@ def serve(root: Path, out: Path, host: str, port: int, base_url: str | None) -> 
             status = run_build(root, out, base_url, memory=memory)
             if status == 0:
                 print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+                note_heavy_pages()
             else:
                 print("kept the last good site", flush=True)
     except KeyboardInterrupt:

@@ -183,3 +183,21 @@ def test_ratio_of_two_values_is_a_cited_percentage(built_fixture: Path) -> None:
     # 148 / 989.4 = 14.96% -> "15%", cited by the datasheet
     number = re.search(r'<li id="ref-(\d+)"><cite><a href="https://example.com/x.pdf"', page)[1]
     assert re.search(rf'<span class="value">15%<sup class="cite">\[<a href="#ref-{number}"', page), page
+
+
+def test_first_render_budget_counts_the_page_and_its_stylesheet() -> None:
+    import gzip
+    import random
+
+    from sitegen import budget
+
+    css = b"body { color: #111; }" * 20
+    small = b'<link rel="stylesheet" href="/repo/assets/style.1a.css"><p>Short.</p>'
+    rng = random.Random(1)
+    big = small + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz ", k=30000)).encode()
+    files = {"assets/style.1a.css": css, "a/index.html": small, "b/index.html": big, "feed.xml": big}
+    gz = lambda b: len(gzip.compress(b, 9, mtime=0))  # noqa: E731
+    assert budget.first_render(small, files) == gz(small) + gz(css)
+    assert budget.over_budget(files, ["a/index.html", "b/index.html", "feed.xml"]) == \
+        [("b/index.html", gz(big) + gz(css))]
+

@@ -75,6 +75,18 @@ def test_serves_rebuilds_and_keeps_last_good_site(server: Server, site: Path) ->
     server.wait_for(r"rebuilt in \d+ ms")
     assert "Edited while serving." in server.get("/about/")[1]
 
+    # A page grown past one round trip is named, with its size; the build still succeeds.
+    import random
+    rng = random.Random(5)
+    filler = " ".join("".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=9)) for _ in range(3000))
+    edited = about.read_text(encoding="utf-8")
+    about.write_text(edited + "\n" + filler + "\n", encoding="utf-8")
+    line = server.wait_for(r"note: about/index\.html: first render is [\d,]+ bytes compressed, over the 14,336-byte budget")
+    assert int(re.search(r"is ([\d,]+) bytes", line)[1].replace(",", "")) > 14336
+    assert filler[:50] in server.get("/about/")[1]
+    about.write_text(edited, encoding="utf-8")
+    server.wait_for(r"rebuilt in \d+ ms")
+
     about.write_text(about.read_text(encoding="utf-8") + "\nBroken [@no-such-source].\n", encoding="utf-8")
     server.wait_for(r"content/about\.md:\d+: unknown source id 'no-such-source'")
     server.wait_for(r"kept the last good site")
