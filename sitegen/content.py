@@ -91,14 +91,15 @@ def read_page(path: Path, root: Path, problems: Problems) -> Page | None:
         line = int(m[1]) + 1 if m else 2
         problems.add(label, line, f"front matter is not valid TOML: {exc}")
         return None
-    ok = _check_meta(meta, label, front, problems)
+    lines = {key: _key_line(front, key) for key in meta}  # found once, for every message below
+    ok = _check_meta(meta, label, lines, problems)
     if not ok:
         return None
     slug = meta.get("slug", "" if path.stem == "index" else path.relative_to(root / "content").with_suffix("").as_posix())
     if path.stem == "index" and path.parent != root / "content":
         slug = path.parent.relative_to(root / "content").as_posix()
     if slug and not _SLUG.match(slug):
-        problems.add(label, _key_line(front, "slug"), f"slug '{slug}' must be lower-case letters, digits and '-'")
+        problems.add(label, lines.get("slug", 1), f"slug '{slug}' must be lower-case letters, digits and '-'")
         return None
     if slug == "404":
         url, output = "/404.html", "404.html"
@@ -106,14 +107,13 @@ def read_page(path: Path, root: Path, problems: Problems) -> Page | None:
         url, output = f"/{slug}/", f"{slug}/index.html"
     else:
         url, output = "/", "index.html"
-    lines = {key: _key_line(front, key, table=True) for key in meta}
     return Page(label, meta, body, body_line, url, output, lines=lines)
 
 
-def _key_line(front: str, key: str, table: bool = False) -> int:
+def _key_line(front: str, key: str) -> int:
     """Line in the file (front matter starts on line 2) where key is set (or its [table] opens)."""
     for i, line in enumerate(front.split("\n")):
-        if re.match(rf"^\s*{re.escape(key)}\s*=", line) or table and re.match(rf"^\s*\[{re.escape(key)}\]", line):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line) or re.match(rf"^\s*\[{re.escape(key)}\]", line):
             return i + 2
     return 1
 
@@ -138,11 +138,11 @@ def _check_lists_sources(value: dict, label: str, line: int, problems: Problems)
     return not found
 
 
-def _check_meta(meta: dict, label: str, front: str, problems: Problems) -> bool:
+def _check_meta(meta: dict, label: str, lines: dict, problems: Problems) -> bool:
     ok = True
     for key in meta:
         if key not in FRONT_MATTER:
-            problems.add(label, _key_line(front, key),
+            problems.add(label, lines[key],
                          f"unknown front matter key '{key}' (allowed: {', '.join(FRONT_MATTER)})")
             ok = False
     for key, (kind, required) in FRONT_MATTER.items():
@@ -152,7 +152,7 @@ def _check_meta(meta: dict, label: str, front: str, problems: Problems) -> bool:
                 ok = False
             continue
         value = meta[key]
-        line = _key_line(front, key, table=True)
+        line = lines[key]
         # TOML datetimes are dates too in Python; a page date must be a plain date.
         if kind is _dt.date and isinstance(value, _dt.datetime) or not isinstance(value, kind) \
                 or (kind is int and isinstance(value, bool)):
@@ -174,7 +174,7 @@ def _check_meta(meta: dict, label: str, front: str, problems: Problems) -> bool:
         if key == "lists_sources":
             ok = _check_lists_sources(value, label, line, problems) and ok
     if ok and meta["updated"] < meta["date"]:
-        problems.add(label, _key_line(front, "updated"), "'updated' is earlier than 'date'")
+        problems.add(label, lines["updated"], "'updated' is earlier than 'date'")
         ok = False
     return ok
 
