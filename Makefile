@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: site serve test bench clean system-deps
+.PHONY: site serve test bench clean system-deps messages
 
 # Root on CI and here; sudo elsewhere.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -20,6 +20,19 @@ serve: $(VENV)/.site-deps
 
 test: $(VENV)/.test-deps node_modules/.installed system-deps
 	$(PY) -m pytest
+
+# Extract every phrase of the templates and merge it into each translation's catalogue
+# (i18n/CODE/LC_MESSAGES/messages.po): new phrases arrive empty, for a translator to fill in
+# (the build refuses an empty one), and phrases no template uses any more are dropped.
+messages: $(VENV)/.site-deps
+	@mkdir -p .cache
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --add-location=file --no-wrap --sort-by-file -o .cache/messages.pot .
+	@for code in $$($(PY) -c "import tomllib; print(*list(tomllib.load(open('site.toml','rb'))['languages'])[1:])"); do \
+	  if [ -f i18n/$$code/LC_MESSAGES/messages.po ]; then \
+	    $(VENV)/bin/pybabel -q update -i .cache/messages.pot -d i18n -l $$code --ignore-obsolete --no-fuzzy-matching --no-wrap; \
+	  else \
+	    $(VENV)/bin/pybabel -q init -i .cache/messages.pot -d i18n -l $$code --no-wrap; \
+	  fi; done
 
 $(VENV)/.site-deps: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -37,8 +37,10 @@ def _text(x: float, y: float, s: str, cls: str = "", anchor: str = "start", extr
 
 
 def _text_width(s: str, size: float = 14) -> float:
-    """A generous estimate of a label's width in px (bold sans-serif), for placing labels."""
-    return len(s) * size * 0.62
+    """A generous estimate of a label's width in px (bold sans-serif), for placing labels:
+    a Chinese character is about one em wide, a Latin letter about 0.62 em."""
+    wide = sum(1 for ch in s if ord(ch) >= 0x2E80)
+    return (len(s) - wide) * size * 0.62 + wide * size * 1.0
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:

@@ -1,4 +1,8 @@
-"""Read content/*.md: TOML front matter between '+++' lines, then Markdown."""
+"""Read content/*.md: TOML front matter between '+++' lines, then Markdown.
+
+A page in a language other than the default one is its twin's file name with the language
+code before '.md' (Hugo's translation by file name): content/about.md is /about/ and
+content/about.zh.md is /zh/about/. translations.py pairs the twins."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -50,6 +54,10 @@ class Page:
     links: list = field(default_factory=list)
     uses: frozenset = frozenset()  # (chip, metric) figures the page prints; for preview rebuilds
     lines: dict = field(default_factory=dict)  # front matter key -> its line, for later messages
+    lang: str = "en"      # the language code of this edition (site.toml [languages.CODE])
+    key: str = ""         # the default-language URL, shared by a page and its translations
+    translations: dict = field(default_factory=dict)  # language code -> the twin Page (itself included)
+    facts: frozenset = frozenset()  # the figures, dates and blocks it prints: twins must agree
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -63,9 +71,18 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def read_page(path: Path, root: Path, problems: Problems) -> Page | None:
-    """One page, or None with problems recorded."""
+def read_page(path: Path, root: Path, problems: Problems, languages: dict | None = None) -> Page | None:
+    """One page, or None with problems recorded. languages: site.toml's [languages] tables."""
     label = path.relative_to(root).as_posix()
+    languages = languages or {"en": {"prefix": ""}}
+    default = next(iter(languages))
+    stem, dot, lang = path.stem.rpartition(".")
+    if not dot:
+        stem, lang = path.stem, default
+    elif lang not in languages or lang == default:
+        problems.add(label, 1, f"'.{lang}' in the file name is not a language of this site "
+                               f"(site.toml has {', '.join(languages)}; the default, {default}, has no suffix)")
+        return None
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -95,19 +112,22 @@ def read_page(path: Path, root: Path, problems: Problems) -> Page | None:
     ok = _check_meta(meta, label, lines, problems)
     if not ok:
         return None
-    slug = meta.get("slug", "" if path.stem == "index" else path.relative_to(root / "content").with_suffix("").as_posix())
-    if path.stem == "index" and path.parent != root / "content":
+    rel = path.relative_to(root / "content").parent / stem
+    slug = meta.get("slug", "" if stem == "index" else rel.as_posix())
+    if stem == "index" and path.parent != root / "content":
         slug = path.parent.relative_to(root / "content").as_posix()
     if slug and not _SLUG.match(slug):
         problems.add(label, lines.get("slug", 1), f"slug '{slug}' must be lower-case letters, digits and '-'")
         return None
     if slug == "404":
-        url, output = "/404.html", "404.html"
+        key, output = "/404.html", "404.html"
     elif slug:
-        url, output = f"/{slug}/", f"{slug}/index.html"
+        key, output = f"/{slug}/", f"{slug}/index.html"
     else:
-        url, output = "/", "index.html"
-    return Page(label, meta, body, body_line, url, output, lines=lines)
+        key, output = "/", "index.html"
+    prefix = languages[lang]["prefix"]
+    url = "/" + prefix + key[1:]
+    return Page(label, meta, body, body_line, url, prefix + output, lines=lines, lang=lang, key=key)
 
 
 def _key_line(front: str, key: str) -> int:
@@ -179,7 +199,8 @@ def _check_meta(meta: dict, label: str, lines: dict, problems: Problems) -> bool
     return ok
 
 
-def read_pages(root: Path, problems: Problems, parsed: dict | None = None) -> list[Page]:
+def read_pages(root: Path, problems: Problems, parsed: dict | None = None,
+               languages: dict | None = None) -> list[Page]:
     """Every page under content/, in path order; duplicate URLs are reported.
 
     parsed (preview mode): path -> ((mtime, size), Page) from earlier builds; a file that has not
@@ -188,7 +209,7 @@ def read_pages(root: Path, problems: Problems, parsed: dict | None = None) -> li
     by_url: dict[str, str] = {}
     for path in sorted((root / "content").rglob("*.md")):
         if parsed is None:
-            page = read_page(path, root, problems)
+            page = read_page(path, root, problems, languages)
         else:
             stat = path.stat()
             stamp = (stat.st_mtime_ns, stat.st_size)
@@ -196,7 +217,7 @@ def read_pages(root: Path, problems: Problems, parsed: dict | None = None) -> li
             if known and known[0] == stamp:
                 page = replace(known[1])  # a fresh copy: rendering fills in its other fields
             else:
-                page = read_page(path, root, problems)
+                page = read_page(path, root, problems, languages)
                 if page is not None:
                     parsed[path] = (stamp, replace(page))
         if page is None:

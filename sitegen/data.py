@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import evidence
 from .errors import Problems
 from .schema import TABLES, Table
 
@@ -25,6 +26,7 @@ class Value:
     sources: tuple[str, ...]
     note: str = ""
     derived: bool = False
+    line: int = 0  # its row in data/specs.csv (0 for derived figures)
 
 
 @dataclass
@@ -38,10 +40,12 @@ class Data:
     rejected: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
     timeline: list[dict] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
+    verdicts: dict[str, dict] = field(default_factory=dict)
     glossary: list[dict] = field(default_factory=list)
     models: dict[str, dict] = field(default_factory=dict)
     scenarios: list[dict] = field(default_factory=list)
     thresholds: list[dict] = field(default_factory=list)
+    figures: dict[str, dict] = field(default_factory=dict)
     raw: dict[str, list[dict]] = field(default_factory=dict)
 
     def value(self, chip: str, metric: str) -> Value:
@@ -67,8 +71,18 @@ def format_number(text: str) -> str:
     return f"{whole}.{frac}" if frac else whole
 
 
-def read_table(path: Path, table: Table, problems: Problems, label: str) -> list[dict]:
-    """Rows of one CSV file, each a dict of parsed cells plus its 'line'; bad cells are reported."""
+def columns_of(table: Table, others: tuple[str, ...]) -> list[tuple[str, object, bool]]:
+    """(header name, column, is a translation) for every column the file must have: each
+    translated column once more per language other than the default (event_zh)."""
+    out = [(c.name, c, False) for c in table.columns]
+    out += [(f"{c.name}_{code}", c, True) for c in table.columns if c.translated for code in others]
+    return out
+
+
+def read_table(path: Path, table: Table, problems: Problems, label: str,
+               others: tuple[str, ...] = ()) -> list[dict]:
+    """Rows of one CSV file, each a dict of parsed cells plus its 'line'; bad cells are reported.
+    others: the site's languages besides the default, whose translated columns must be filled."""
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -78,7 +92,11 @@ def read_table(path: Path, table: Table, problems: Problems, label: str) -> list
         problems.add(label, 1, f"not UTF-8 ({exc.reason} at byte {exc.start})")
         return []
     reader = csv.reader(io.StringIO(raw, newline=""), strict=True)
-    names = [c.name for c in table.columns]
+    wanted = columns_of(table, others)
+    names = [name for name, _, _ in wanted]
+    # A translation into a language the site does not publish (yet, or any more) is ignored.
+    spare = re.compile(r"^(%s)_[a-z]{2,3}$" % "|".join(re.escape(c.name) for c in table.columns if c.translated)) \
+        if any(c.translated for c in table.columns) else None
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -89,7 +107,7 @@ def read_table(path: Path, table: Table, problems: Problems, label: str) -> list
         return []
     header = [h.strip() for h in header]
     missing = [n for n in names if n not in header]
-    unknown = [h for h in header if h not in names]
+    unknown = [h for h in header if h not in names and not (spare and spare.match(h))]
     if missing or unknown:
         detail = "; ".join(filter(None, [
             missing and "missing column(s) " + ", ".join(missing),
@@ -116,18 +134,26 @@ def read_table(path: Path, table: Table, problems: Problems, label: str) -> list
             continue
         row: dict = {"line": start}
         ok = True
-        for column in table.columns:
-            cell = cells[header.index(column.name)].strip()
+        for name, column, translation in wanted:
+            cell = cells[header.index(name)].strip()
             if not cell:
-                if column.required:
-                    problems.add(label, start, f"column '{column.name}' is required")
+                if translation and column.translated is True and row.get(column.name):
+                    problems.add(label, start, f"column '{name}' is empty: the {name.rpartition('_')[2]} "
+                                               f"translation of '{column.name}' is missing")
                     ok = False
-                row[column.name] = () if column.parse.__name__.endswith("list") else ""
+                elif column.required and not translation:
+                    problems.add(label, start, f"column '{name}' is required")
+                    ok = False
+                row[name] = () if column.parse.__name__.endswith("list") else ""
+                continue
+            if translation and not row.get(column.name):
+                problems.add(label, start, f"column '{name}' translates '{column.name}', which is empty")
+                ok = False
                 continue
             try:
-                row[column.name] = column.parse(cell)
+                row[name] = column.parse(cell)
             except ValueError as exc:
-                problems.add(label, start, f"column '{column.name}': {exc}")
+                problems.add(label, start, f"column '{name}': {exc}")
                 ok = False
         if not ok:
             continue
@@ -141,12 +167,14 @@ def read_table(path: Path, table: Table, problems: Problems, label: str) -> list
     return rows
 
 
-def load_data(data_dir: Path, problems: Problems, root: Path) -> Data:
-    """Read and validate every table, then check the references between them."""
+def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[str, ...] = ("en",)) -> Data:
+    """Read and validate every table, then check the references between them.
+    languages: the site's language codes, the default first."""
     data = Data()
+    others = tuple(languages[1:])
     for name, table in TABLES.items():
         path = data_dir / table.file
-        data.raw[name] = read_table(path, table, problems, _rel(path, root))
+        data.raw[name] = read_table(path, table, problems, _rel(path, root), others)
     data.sources = {r["id"]: r for r in data.raw["sources"]}
     data.chips = {r["id"]: r for r in data.raw["chips"]}
     data.metrics = {r["id"]: r for r in data.raw["metrics"]}
@@ -172,6 +200,13 @@ def load_data(data_dir: Path, problems: Problems, root: Path) -> Data:
         if spec["kind"] == "derived":
             problems.add(specs_label, row["line"], f"'{metric}' is derived from other metrics; do not enter it")
             continue
+        for code in others:  # words need translating; numbers read the same in every language
+            if spec["kind"] == "text" and not row[f"value_{code}"]:
+                problems.add(specs_label, row["line"], f"column 'value_{code}' is empty: '{metric}' is text, "
+                                                       f"so its {code} translation is needed")
+            elif spec["kind"] != "text" and row[f"value_{code}"]:
+                problems.add(specs_label, row["line"], f"column 'value_{code}': '{metric}' is a number, "
+                                                       "the same in every language; leave it empty")
         number = None
         if spec["kind"] == "number":
             if not _NUMBER.match(row["value"]) or float(row["value"]) <= 0:
@@ -190,7 +225,8 @@ def load_data(data_dir: Path, problems: Problems, root: Path) -> Data:
             continue
         accepted_at[key] = row["line"]
         text = format_number(row["value"]) if number is not None else row["value"]
-        data.values[key] = Value(chip, metric, text, number, spec["unit"], row["source"], row["note"])
+        data.values[key] = Value(chip, metric, text, number, spec["unit"], row["source"], row["note"],
+                                 line=row["line"])
     for key, rows in data.rejected.items():
         if key not in data.values:
             problems.add(specs_label, rows[0]["line"],
@@ -198,12 +234,16 @@ def load_data(data_dir: Path, problems: Problems, root: Path) -> Data:
 
     for row in data.raw["timeline"]:
         check_sources("timeline", row, "source")
-    # Stable order: by date, then by file order for events of the same day.
-    data.timeline = sorted(data.raw["timeline"], key=lambda r: (r["date"], r["line"]))
+    # Stable order: by date (a month-only date after the dated events of its month), then by
+    # file order for events of the same day.
+    data.timeline = sorted(data.raw["timeline"], key=lambda r: (evidence.sort_key(r["date"]), r["line"]))
     for row in data.raw["claims"]:
-        check_sources("claims", row, "claim_source")
-        check_sources("claims", row, "finding_source")
+        for column in ("claim_source", "finding_source", "later_source"):
+            check_sources("claims", row, column)
     data.claims = data.raw["claims"]
+    data.verdicts = {r["id"]: r for r in data.raw["verdicts"]}
+    if data.sources:  # the rules read what kind of source each row cites
+        evidence.check(data, problems, {name: _rel(data_dir / TABLES[name].file, root) for name in TABLES})
     for row in data.raw["glossary"]:
         check_sources("glossary", row, "source")
     data.glossary = data.raw["glossary"]
@@ -220,6 +260,9 @@ def load_data(data_dir: Path, problems: Problems, root: Path) -> Data:
     for row in data.raw["thresholds"]:
         check_sources("thresholds", row, "source")
     data.thresholds = data.raw["thresholds"]
+    for row in data.raw["figures"]:
+        check_sources("figures", row, "source")
+    data.figures = {r["id"]: r for r in data.raw["figures"]}
     _derive(data)
     return data
 

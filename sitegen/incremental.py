@@ -2,7 +2,7 @@
 that page (and the pages that list every page), not the whole site.
 
 A page keeps its previous output when its own file is unchanged and nothing it depends on
-changed: templates, static files and site.toml affect every page; a data file affects the
+changed: templates, catalogues (i18n/), static files and site.toml affect every page; a data file affects the
 pages that print a changed figure, cite a changed source or draw a block from a changed table,
 and the glossary every page;
 the navigation, the sections and the source listings (titles, order and front matter
@@ -18,6 +18,7 @@ from pathlib import Path
 TABLE_PARTS = {
     "sources.csv": {"sources"}, "chips.csv": {"chips", "values"}, "metrics.csv": {"metrics", "values"},
     "specs.csv": {"specs", "values", "rejected"}, "timeline.csv": {"timeline"}, "claims.csv": {"claims"},
+    "verdicts.csv": {"verdicts"}, "figures.csv": {"figures"},
     "models.csv": {"models"}, "scenarios.csv": {"scenarios"}, "thresholds.csv": {"thresholds"},
 }
 
@@ -80,7 +81,8 @@ class Memory:
 
     def _read_signatures(self, site) -> tuple:
         root = site.root
-        frame = _digest(_files(root / "templates") + _files(root / "static") + [root / "site.toml"]) \
+        frame = _digest(_files(root / "templates") + _files(root / "static") + _files(root / "i18n")
+                        + [root / "site.toml"]) \
             + site.config["base_url"]
         data_dir = root / "data"
         glossary = [p for p in _files(data_dir) if p.name == "glossary.csv"]

@@ -2,8 +2,12 @@
 
 - citations  `[@id]`, `[@a; @b]`  -> numbered links to the page's reference list
 - values     `{{chip.metric}}`    -> the figure from data/ with its unit and citation
+- figures    `{{fig:id}}`         -> a figure of data/figures.csv (money, counts), cited
+- dates      `{{2025-08-11}}`     -> the date in the page's language (11 August 2025, 2025年8月11日)
+- `{{tr}}`                        -> "(our translation)" after a quotation we translated
 - blocks     `{{< name k="v" >}}` -> templates/blocks/name.html rendered in place
-- links      site paths get the base path and are checked; external links get rel=noopener
+- links      site paths get the base path (and, for a page, the page's language) and are
+             checked; external links get rel=noopener
 - glossary   the first use of each glossary term on a page links to its definition
 Numbering happens in one pass over the finished tree, in document order, so citations in
 prose and in rendered blocks share one sequence.
@@ -31,6 +35,9 @@ from markupsafe import Markup, escape
 CITE_RE = r"\[(@[^\]\n]*)\]"
 VALUE_RE = (r"\{\{\s*([a-z0-9][a-z0-9_-]*)\.([a-z0-9_]+)"
             r"(?:\s*/\s*([a-z0-9][a-z0-9_-]*)\.([a-z0-9_]+))?\s*\}\}")
+FIGURE_RE = r"\{\{\s*fig:([a-z0-9][a-z0-9_.-]*)\s*\}\}"
+DATE_RE = r"\{\{\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)\s*\}\}"
+TR_RE = r"\{\{\s*tr\s*\}\}"
 BLOCK_RE = re.compile(r'^\{\{<\s*([a-z][a-z0-9-]*)((?:\s+[a-z_]+="[^"\n]*")*)\s*>\}\}\s*$')
 ARG_RE = re.compile(r'([a-z_]+)="([^"\n]*)"')
 _CITE_ID = re.compile(r"^@([a-z0-9][a-z0-9-_.]*)$")
@@ -43,6 +50,8 @@ TAG_RE = re.compile(r"<(/?)([A-Za-z][^\s<>/]*)(\s[^<>]*)?(?:/?>|$)")
 AUTOLINK_RE = re.compile(r"^(?:https?|ftp):|@")  # <https://...> and <name@host> are Markdown, not HTML
 ATTR_RE = re.compile(r"""([^\s=/]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
 CODE_SPAN_RE = re.compile(r"(`+).+?\1")
+# Files every edition has its own copy of (a link from a translated page goes to its language's).
+EDITION_FILES = {"/feed.xml"}
 SKIP_TERMS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "kbd", "span"}
 
 
@@ -54,6 +63,7 @@ class PageState:
     uses: dict[str, int] = field(default_factory=dict)     # source id -> times cited
     links: list[tuple[str, tuple]] = field(default_factory=list)  # (href as written, tokens)
     problems: list[tuple] = field(default_factory=list)  # (token or tokens to locate, message)
+    facts: set = field(default_factory=set)  # what the page prints from data/: twins must agree
 
     def number(self, sid: str) -> tuple[int, int]:
         """(reference number, occurrence) for a citation of sid, numbering on first use."""
@@ -71,6 +81,11 @@ class Context:
     render_block: Callable  # (name, args, cite) -> HTML, raises LookupError/ValueError
     base_path: str          # "/" or "/repo/"
     terms: list[tuple[str, str]]  # (phrase, site path of its definition)
+    lookup_figure: Callable = None  # id -> (printed text, source ids), raises KeyError
+    format_date: Callable = str     # '2025-08-11' -> the date in the page's language
+    translation_mark: str = ""      # what {{tr}} prints: templates/partials/marks.html
+    page_keys: frozenset = frozenset()  # every page's default-language URL, for links
+    prefix: str = ""                # this language's folder: "" or "zh/"
     state: PageState = field(default_factory=PageState)
     page_url: str = "/"
 
@@ -146,14 +161,73 @@ class ValueInline(InlineProcessor):
         if other is None:
             el.text = f"{value.text}\u00a0{value.unit}" if value.unit else value.text
             sources = value.sources
+            self.ctx.state.facts.add(("value", f"{m[1]}.{m[2]}"))
         else:  # {{a.metric / b.metric}}: a percentage, cited by both figures' sources
             if value.number is None or other.number is None:
                 self.ctx.state.problems.append((m[0], f"{m[0]}: a ratio needs two numeric metrics"))
                 return el, m.start(0), m.end(0)
             el.text = percent(value.number / other.number)
             sources = tuple(dict.fromkeys(value.sources + other.sources))
+            self.ctx.state.facts.add(("ratio", f"{m[1]}.{m[2]}/{m[3]}.{m[4]}"))
         sup = etree.SubElement(el, "sup")
         sup.set("data-cite", " ".join(sources))
+        return el, m.start(0), m.end(0)
+
+
+class FigureInline(InlineProcessor):
+    """{{fig:id}}: a figure of data/figures.csv, formatted for the page's language, cited."""
+
+    def __init__(self, ctx: Context):
+        super().__init__(FIGURE_RE)
+        self.ctx = ctx
+
+    def handleMatch(self, m, data):  # noqa: N802
+        el = etree.Element("span")
+        try:
+            text, sources = self.ctx.lookup_figure(m[1])
+        except KeyError as exc:
+            self.ctx.state.problems.append((m[0], f"{m[0]}: {exc.args[0]}"))
+            return el, m.start(0), m.end(0)
+        el.set("class", "value")
+        el.text = text
+        etree.SubElement(el, "sup").set("data-cite", " ".join(sources))
+        self.ctx.state.facts.add(("fig", m[1]))
+        return el, m.start(0), m.end(0)
+
+
+class DateInline(InlineProcessor):
+    """{{2025-08-11}}: a date written out in the page's language, in a <time> element."""
+
+    def __init__(self, ctx: Context):
+        super().__init__(DATE_RE)
+        self.ctx = ctx
+
+    def handleMatch(self, m, data):  # noqa: N802
+        from .schema import partial_date
+
+        el = etree.Element("time")
+        try:
+            partial_date(m[1])
+        except ValueError as exc:
+            self.ctx.state.problems.append((m[0], f"{m[0]}: {exc}"))
+            return el, m.start(0), m.end(0)
+        el.set("datetime", m[1])
+        el.text = self.ctx.format_date(m[1])
+        self.ctx.state.facts.add(("date", m[1]))
+        return el, m.start(0), m.end(0)
+
+
+class TranslationMark(InlineProcessor):
+    """{{tr}}: marks the quotation before it as our translation, never the speaker's words."""
+
+    def __init__(self, ctx: Context):
+        super().__init__(TR_RE)
+        self.ctx = ctx
+
+    def handleMatch(self, m, data):  # noqa: N802
+        el = etree.Element("small")
+        el.set("class", "tr")
+        el.text = self.ctx.translation_mark
         return el, m.start(0), m.end(0)
 
 
@@ -250,6 +324,7 @@ class Finish(Treeprocessor):
         name = el.attrib.pop("data-block")
         args = json.loads(el.attrib.pop("data-args"))
         token = el.attrib.pop("data-token")
+        ctx.state.facts.add(("block", name + json.dumps(args, sort_keys=True, ensure_ascii=False)))
         try:
             html = ctx.render_block(name, args, lambda *ids: cite_markup(ctx, _flatten(ids)))
         except (LookupError, ValueError) as exc:
@@ -263,6 +338,9 @@ class Finish(Treeprocessor):
         href = el.get("href")
         token = (f"]({href}", f"<{href}>", href or "](")
         if href.startswith("/") and not href.startswith("//"):
+            path = href.partition("#")[0].partition("?")[0]
+            if ctx.prefix and (path in ctx.page_keys or path in EDITION_FILES):
+                href = "/" + ctx.prefix + href[1:]  # the page in this page's language
             ctx.state.links.append((href, token))
             el.set("href", ctx.base_path + href[1:])
         elif href.startswith("#"):
@@ -288,8 +366,9 @@ def link_terms(root: etree.Element, ctx: Context) -> None:
     targets = {phrase: path for phrase, path in ctx.terms if not path.startswith(ctx.page_url + "#")}
     if not targets:
         return
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in sorted(targets, key=len, reverse=True))
-                         + r")(?![\w-])")
+    # Word boundaries in Latin script only: Chinese runs words together ("其显存带宽为").
+    pattern = re.compile(r"(?<![A-Za-z0-9_-])(" + "|".join(re.escape(p) for p in sorted(targets, key=len, reverse=True))
+                         + r")(?![A-Za-z0-9_-])")
     linked: set[str] = set()
 
     def split(text: str) -> tuple[str, list[etree.Element]]:
@@ -360,6 +439,9 @@ class SiteExtension(Extension):
         md.preprocessors.register(RawHtmlPolicy(md, self.ctx), "html_policy", 40)
         md.inlinePatterns.register(CiteInline(self.ctx), "cite", 175)
         md.inlinePatterns.register(ValueInline(self.ctx), "value", 174)
+        md.inlinePatterns.register(FigureInline(self.ctx), "figure", 173)
+        md.inlinePatterns.register(DateInline(self.ctx), "date", 172)
+        md.inlinePatterns.register(TranslationMark(self.ctx), "translation_mark", 171)
         md.parser.blockprocessors.register(BlockShortcode(md.parser, self.ctx), "block", 95)
         md.treeprocessors.register(Finish(md, self.ctx), "finish", 15)
         md.treeprocessors.register(WrapTables(md), "wrap_tables", 4)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import catalog, translations
 from .config import load_config
 from .content import read_pages
 from .data import load_data
@@ -19,13 +20,22 @@ def render(root: Path, base_url: str | None = None, memory=None, sink=None) -> t
     sink(path, bytes): where pages go as soon as they are rendered (their entry is then None)."""
     problems = Problems()
     config = load_config(root, problems, base_url)
-    data = load_data(root / "data", problems, root)
-    pages = read_pages(root, problems, memory.parsed if memory is not None else None)
-    listed_on = {} if problems else source_listings(pages, data.sources, config["sources_page"], root, problems)
+    languages = config.get("languages") or {}
+    data = load_data(root / "data", problems, root, tuple(languages) or ("en",))
+    pages = read_pages(root, problems, memory.parsed if memory is not None else None, languages)
+    pages = translations.pair(pages, languages, problems) if languages else pages
+    messages = catalog.load(root, languages, problems)
+    listed_on = {
+        # Translations inherit lists_sources, so only the default language reports overlaps.
+        code: source_listings([p for p in pages if p.lang == code], data.sources,
+                              "/" + lang["prefix"] + config["sources_page"].lstrip("/"), root,
+                              problems if i == 0 else Problems())
+        for i, (code, lang) in enumerate(languages.items())}
     if problems:  # rendering bad input would only repeat the same problems in other words
         raise BuildFailed(problems.sorted())
     assets = hash_assets(root / "static")
-    site = Site(root, config, data, pages, {name: hashed for name, (hashed, _) in assets.items()}, listed_on)
+    site = Site(root, config, data, pages, {name: hashed for name, (hashed, _) in assets.items()}, listed_on,
+                messages)
     files = render_site(site, problems, memory, sink)
     if problems:
         raise BuildFailed(problems.sorted())

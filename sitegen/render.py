@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import charts, estimate, markup, parallel, sections
+from . import charts, estimate, formats, markup, parallel, sections, translations
 from .content import Page
 from .data import Data
 from .errors import Problems, line_of
@@ -25,11 +25,16 @@ class Site:
     data: Data
     pages: list[Page]
     assets: dict[str, str]  # "style.css" -> "assets/style.1a2b3c4d5e.css"
-    listed_on: dict[str, str]  # source id -> URL of the page that lists it (sections.py)
+    listed_on: dict[str, dict[str, str]]  # language -> source id -> URL of the page that lists it
+    messages: dict = field(default_factory=dict)  # language -> catalog.Messages
 
     @property
     def base_path(self) -> str:
         return self.config["base_path"]
+
+    @property
+    def languages(self) -> dict:
+        return self.config["languages"]
 
     def url(self, path: str) -> str:
         """A site path ('/specs/', 'assets/x.css') with the base path, for href and src."""
@@ -38,6 +43,11 @@ class Site:
     def abs_url(self, path: str) -> str:
         """The same path as an absolute URL, for canonical links, the sitemap and the feed."""
         return self.config["base_url"] + path.lstrip("/")
+
+    def page_url(self, key: str, code: str) -> str:
+        """The site path of a page in a language, from its default-language URL: ('/specs/', 'zh')
+        -> '/zh/specs/'."""
+        return "/" + self.languages[code]["prefix"] + key.lstrip("/")
 
     def asset(self, name: str) -> str:
         try:
@@ -89,23 +99,129 @@ def _template_cache(root: Path) -> jinja2.BytecodeCache | None:
     return _TemplateCache(str(folder))
 
 
-def make_env(site: Site) -> jinja2.Environment:
+def make_env(site: Site, code: str, messages, cache=None) -> jinja2.Environment:
+    """The templates of one language: its catalogue behind _() and {% trans %}, its date formats,
+    links to pages in its language (link('/specs/') is /zh/specs/ in Chinese)."""
+    lang = site.languages[code]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(site.root / "templates")),
-        bytecode_cache=_template_cache(site.root),
+        bytecode_cache=cache,
         auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.globals.update(site=site, config=site.config, data=site.data, url=site.url,
+    env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)
+    # JSON-LD and data attributes in UTF-8, not \uXXXX escapes (twice the bytes for Chinese).
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    env.globals.update(site=site, config=site.config, lang=lang, url=site.url,
+                       link=lambda key: site.url(site.page_url(key, code)),
                        abs_url=site.abs_url, asset=site.asset,
-                       estimator_chips=lambda: estimate.chip_inputs(site.data),
-                       estimator_rows=lambda: estimate.scenario_rows(site.data),
+                       date=lambda text, style="short": formats.date(text, lang["locale"], style),
+                       amount=lambda value, unit: formats.figure(value, unit, lang["locale"]),
                        kv_kib=estimate.kv_kib, show=estimate.show, charts=charts)
+    # A data cell may mark a quotation we translated with {{tr}}, as pages do (markup.py).
+    mark = markup.Markup(' <small class="tr">{}</small>'.format(
+        markup.escape(env.get_template("partials/marks.html").module.our_translation())))
+    env.filters["marked"] = lambda text: markup.Markup(markup.escape(text).replace("{{tr}}", mark))
+    # og:locale wants language_TERRITORY: zh_Hans_CN -> zh_CN, en_GB -> en_GB.
+    env.filters["og_locale"] = lambda locale: "_".join(locale.split("_")[::max(1, len(locale.split("_")) - 1)])
     return env
+
+
+class _Tracking:
+    """What the page being rendered reads: the page, its figures and the parts of data/ its
+    blocks draw on (so the preview server knows what to re-render after an edit)."""
+
+    def __init__(self) -> None:
+        self.page: Page | None = None
+        self.used: set = set()    # (chip, metric) figures the page prints
+        self.tables: set = set()  # parts of data/ its blocks read, e.g. "timeline", "values"
+
+
+class Edition:
+    """One language's renderer: its view of data/ (translated columns in place), its templates
+    and catalogue, its Markdown converter and glossary links, its navigation and source lists."""
+
+    def __init__(self, site: Site, code: str, tracking: _Tracking, cache) -> None:
+        self.site, self.code, self.tracking = site, code, tracking
+        default = next(iter(site.languages))
+        self.data = translations.localize(site.data, code, default)
+        self.pages = [p for p in site.pages if p.lang == code]
+        env = self.env = make_env(site, code, site.messages[code], cache)
+        data, seen = self.data, tracking.tables
+        env.globals.update(data=_Reading(data, seen),
+                           estimator_chips=lambda: seen.update({"values"}) or estimate.chip_inputs(data),
+                           estimator_rows=lambda: seen.update({"values", "models", "scenarios"})
+                           or estimate.scenario_rows(data))
+        terms = []
+        glossary = site.config.get("glossary_page")
+        if glossary and any(p.key == glossary for p in self.pages):
+            for row in data.glossary:
+                for phrase in (row["term"], *row["aliases"]):
+                    terms.append((phrase, f"{site.page_url(glossary, code)}#term-{row['id']}"))
+        locale = site.languages[code]["locale"]
+        self.ctx = markup.Context(
+            source_ids=set(data.sources), lookup_value=self.lookup_value, render_block=self.render_block,
+            base_path=site.base_path, terms=terms, lookup_figure=self.lookup_figure,
+            format_date=lambda text: formats.date(text, locale, "long"),
+            translation_mark=str(env.get_template("partials/marks.html").module.our_translation()),
+            page_keys=frozenset(p.key for p in site.pages), prefix=site.languages[code]["prefix"])
+        self.md = markup.make_markdown(self.ctx)
+        self.citations: dict[str, list[Page]] = {}
+        self.entries: dict[str, markup.Markup] = {}
+        self.listing: dict[str, list[dict]] = {}
+        listed_on = site.listed_on.get(code, {})
+        for sid in sorted(listed_on):
+            self.listing.setdefault(listed_on[sid], []).append(data.sources[sid])
+        nav = sorted((p for p in self.pages if "nav" in p.meta), key=lambda p: (p.meta["nav"], p.url))
+        env.globals.update(nav=nav, pages=self.pages, citations=self.citations, source_entry=self.source_entry,
+                           listed_on=listed_on, sources_listed_on=self.sources_listed_on,
+                           section=sections.sections(self.pages).get)
+
+    def lookup_value(self, chip: str, metric: str):
+        self.tracking.used.add((chip, metric))  # remembered, so preview rebuilds know who prints what
+        return self.data.value(chip, metric)
+
+    def lookup_figure(self, fid: str) -> tuple[str, tuple]:
+        """{{fig:id}}: (the figure as this language prints it, its sources)."""
+        row = self.data.figures.get(fid)
+        if row is None:
+            raise KeyError(f"unknown figure '{fid}' (see data/figures.csv)")
+        self.tracking.tables.add("figures")
+        return formats.figure(row["value"], row["unit"], self.site.languages[self.code]["locale"]), row["source"]
+
+    def source_entry(self, source: dict) -> markup.Markup:
+        """A source as printed in reference lists (templates/partials/source.html), rendered
+        once per source per build: a large site cites the same sources thousands of times."""
+        if source["id"] not in self.entries:
+            self.entries[source["id"]] = self.env.get_template("partials/source.html").module.source(source)
+        return self.entries[source["id"]]
+
+    def sources_listed_on(self, url: str) -> list[dict]:
+        """The sources a page lists (sections.py), by id; the page then depends on sources.csv."""
+        self.tracking.tables.add("sources")
+        return self.listing.get(url, [])
+
+    def render_block(self, name: str, args: dict, cite) -> str:
+        root = self.site.root
+        try:
+            template = self.env.get_template(f"blocks/{name}.html")
+        except jinja2.TemplateNotFound as exc:
+            if exc.name == f"blocks/{name}.html":
+                raise LookupError(f"no template templates/blocks/{name}.html") from None
+            raise ValueError(f"templates/blocks/{name}.html: includes a missing template {exc.name}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            path, line = template_location(exc, root)
+            raise ValueError(f"{path}:{line}: {exc}") from None
+        try:
+            return template.render(args=args, cite=cite, page=self.tracking.page)
+        except Exception as exc:  # anything a template's code raises is that template's problem
+            path, line = template_location(exc, root)
+            raise ValueError(f"{path}:{line}: {exc}") from None
 
 
 def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[str, bytes | None]:
@@ -114,104 +230,49 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
     memory (preview mode only) holds the previous successful build: pages whose inputs did not
     change keep their rendered output. Large sites are rendered by several processes.
     """
-    env = make_env(site)
-    terms = []
-    glossary_url = site.config.get("glossary_page")
-    if glossary_url and any(p.url == glossary_url for p in site.pages):
-        for row in site.data.glossary:
-            for phrase in (row["term"], *row["aliases"]):
-                terms.append((phrase, f"{glossary_url}#term-{row['id']}"))
-
-    def render_block(name: str, args: dict, cite) -> str:
-        try:
-            template = env.get_template(f"blocks/{name}.html")
-        except jinja2.TemplateNotFound as exc:
-            if exc.name == f"blocks/{name}.html":
-                raise LookupError(f"no template templates/blocks/{name}.html") from None
-            raise ValueError(f"templates/blocks/{name}.html: includes a missing template {exc.name}") from None
-        except jinja2.TemplateSyntaxError as exc:
-            path, line = template_location(exc, site.root)
-            raise ValueError(f"{path}:{line}: {exc}") from None
-        try:
-            return template.render(args=args, cite=cite, page=current["page"])
-        except Exception as exc:  # anything a template's code raises is that template's problem
-            path, line = template_location(exc, site.root)
-            raise ValueError(f"{path}:{line}: {exc}") from None
-
-    current: dict = {}
-    used: set = set()      # (chip, metric) figures the page being rendered prints
-    tables: set = set()    # parts of data/ its blocks read, e.g. "timeline", "values"
-    env.globals.update(data=_Reading(site.data, tables),
-                       estimator_chips=lambda: tables.update({"values"}) or estimate.chip_inputs(site.data),
-                       estimator_rows=lambda: tables.update({"values", "models", "scenarios"})
-                       or estimate.scenario_rows(site.data))
-
-    def lookup_value(chip: str, metric: str):
-        used.add((chip, metric))  # remembered, so preview rebuilds know who prints what
-        return site.data.value(chip, metric)
-
-    ctx = markup.Context(source_ids=set(site.data.sources), lookup_value=lookup_value,
-                         render_block=render_block, base_path=site.base_path, terms=terms)
-    md = markup.make_markdown(ctx)
-    nav = sorted((p for p in site.pages if "nav" in p.meta), key=lambda p: (p.meta["nav"], p.url))
-    citations: dict[str, list[Page]] = {}
-    entries: dict[str, markup.Markup] = {}
-
-    def source_entry(source: dict) -> markup.Markup:
-        """A source as printed in reference lists (templates/partials/source.html), rendered
-        once per source per build: a large site cites the same sources thousands of times."""
-        if source["id"] not in entries:
-            entries[source["id"]] = env.get_template("partials/source.html").module.source(source)
-        return entries[source["id"]]
-
-    listing: dict[str, list[dict]] = {}
-    for sid in sorted(site.listed_on):
-        listing.setdefault(site.listed_on[sid], []).append(site.data.sources[sid])
-
-    def sources_listed_on(url: str) -> list[dict]:
-        """The sources a page lists (sections.py), by id; the page then depends on sources.csv."""
-        tables.add("sources")
-        return listing.get(url, [])
-
-    env.globals.update(nav=nav, pages=site.pages, citations=citations, source_entry=source_entry,
-                       listed_on=site.listed_on, sources_listed_on=sources_listed_on,
-                       section=sections.sections(site.pages).get)
+    tracking = _Tracking()
+    cache = _template_cache(site.root)
+    editions = {code: Edition(site, code, tracking, cache) for code in site.languages}
 
     def render_page(page: Page) -> tuple[bytes | None | bool, list[tuple[str, int, str]], tuple]:
         """Markdown, then the layout: (the page's bytes, or None once the sink has written them,
         or False if it could not be rendered; its problems; what the rest of the build needs to
-        know of it: references, links, element ids and the data it used)."""
+        know of it: references, links, element ids, the data it used and the facts it prints)."""
+        edition = editions[page.lang]
         found: list[tuple[str, int, str]] = []
-        current["page"] = page
-        used.clear()
-        tables.clear()
-        html, toc, state = markup.convert(md, ctx, page.body, page.url)
-        page.uses = frozenset(used) | frozenset(tables)
+        tracking.page = page
+        tracking.used.clear()
+        tracking.tables.clear()
+        html, toc, state = markup.convert(edition.md, edition.ctx, page.body, page.url)
+        page.uses = frozenset(tracking.used) | frozenset(tracking.tables)
+        page.facts = frozenset(state.facts)
         for token, message in state.problems:
             found.append((page.path, line_of(page.body, token, page.body_line), message))
         page.html, page.toc = html, toc
         page.links = [(href, line_of(page.body, token, page.body_line)) for href, token in state.links]
         page.references = [
-            {"number": n, "id": sid, "source": site.data.sources[sid], "uses": state.uses[sid]}
+            {"number": n, "id": sid, "source": edition.data.sources[sid], "uses": state.uses[sid]}
             for sid, n in sorted(state.order.items(), key=lambda kv: kv[1])
         ]
         layout = page.meta.get("layout", "page")
         try:
-            out = env.get_template(f"{layout}.html").render(page=page, content=markup.Markup(page.html))
+            out = edition.env.get_template(f"{layout}.html").render(page=page, content=markup.Markup(page.html))
         except jinja2.TemplateNotFound as exc:
             found.append((page.path, 1, f"layout '{layout}': no template templates/{exc.name}"))
-            return False, found, (_refs(page), page.links, set(), page.uses)
+            return False, found, (_refs(page), page.links, set(), page.uses, page.facts)
         except Exception as exc:  # anything a template's code raises is that template's problem
             path, line = template_location(exc, site.root)
             found.append((path, line, f"{type(exc).__name__} while rendering {page.path}: {exc}"))
-            return False, found, (_refs(page), page.links, set(), page.uses)
+            return False, found + site.messages[page.lang].take_missing(), \
+                (_refs(page), page.links, set(), page.uses, page.facts)
+        found += site.messages[page.lang].take_missing()
         page.ids = set(_ID_ATTR.findall(out))
         page.html = ""  # the layout has it now; keeps memory and inter-process traffic small
         body = out.encode("utf-8")
         if sink is not None and not found:
             sink(page.output, body)  # written now, by this process; the entry stays None
             body = None
-        return body, found, (_refs(page), page.links, page.ids, page.uses)
+        return body, found, (_refs(page), page.links, page.ids, page.uses, page.facts)
 
     # The sources page lists which pages cite each source, so pages that summarise the
     # whole site ({{< sources >}}) are rendered after all the others.
@@ -224,13 +285,15 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
 
     def keep(page: Page, old: Page) -> None:
         """Preview mode: this page's output from the last build still holds."""
-        page.references, page.links, page.ids, page.uses = old.references, old.links, old.ids, old.uses
+        page.references, page.links, page.ids, page.uses, page.facts = \
+            old.references, old.links, old.ids, old.uses, old.facts
         files[page.output] = memory.files[page.output]
 
     def take(page: Page, result: tuple) -> bool:
         """Record one rendered page; False if it could not be rendered."""
-        out, found, (refs, page.links, page.ids, page.uses) = result  # a worker may have rendered it
-        page.references = [{"number": n, "id": sid, "source": site.data.sources[sid], "uses": uses}
+        out, found, (refs, page.links, page.ids, page.uses, page.facts) = result  # maybe from a worker
+        sources = editions[page.lang].data.sources
+        page.references = [{"number": n, "id": sid, "source": sources[sid], "uses": uses}
                            for n, sid, uses in refs]
         for problem in found:
             problems.add(*problem)
@@ -245,10 +308,10 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         unrendered |= not take(page, result)
     for cited in others:
         for ref in cited.references:
-            citations.setdefault(ref["id"], []).append(cited)
+            editions[cited.lang].citations.setdefault(ref["id"], []).append(cited)
     # A page listing sources only changes when which pages cite the sources it lists changes.
-    cited_by = {p.url: tuple((s["id"], c.url, c.meta["title"]) for s in listing.get(p.url, [])
-                             for c in citations.get(s["id"], [])) for p in summarising}
+    cited_by = {p.url: tuple((s["id"], c.url, c.meta["title"]) for s in editions[p.lang].listing.get(p.url, [])
+                             for c in editions[p.lang].citations.get(s["id"], [])) for p in summarising}
     unchanged = [p for p in summarising if memory and memory.cited_by.get(p.url) == cited_by[p.url]]
     kept = memory.reusable(site, unchanged) if memory else {}
     if memory is not None:
@@ -260,19 +323,26 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         else:
             unrendered |= not take(page, render_page(page))
 
-    listed = [p for p in site.pages if p.url != "/404.html"]
-    for name in ("sitemap.xml", "feed.xml", "robots.txt"):
-        try:
-            out = env.get_template(name).render(pages=listed)
-        except jinja2.TemplateError as exc:
-            path, line = template_location(exc, site.root)
-            problems.add(path, line, str(exc))
-            continue
-        files[name] = out.encode("utf-8")
+    for code, edition in editions.items():
+        listed = [p for p in edition.pages if p.key != "/404.html"]
+        names = ("sitemap.xml", "feed.xml", "robots.txt") if code == next(iter(editions)) else ("feed.xml",)
+        for name in names:
+            try:
+                everywhere = [p for p in site.pages if p.key != "/404.html"]
+                out = edition.env.get_template(name).render(pages=everywhere if name == "sitemap.xml" else listed)
+            except jinja2.TemplateError as exc:
+                path, line = template_location(exc, site.root)
+                problems.add(path, line, str(exc))
+                continue
+            files[site.languages[code]["prefix"] + name] = out.encode("utf-8")
+        for problem in site.messages[code].take_missing():
+            problems.add(*problem)
     files[".nojekyll"] = b""
     files.update(memory.data_files if memory and memory.same_data(site) else data_files(site))
     if not unrendered:  # links into a page that failed to render would all look broken
         check_links(site, files, problems)
+        if len(editions) > 1:
+            translations.compare(site.pages, site.languages, problems)
     return files
 
 
@@ -299,7 +369,7 @@ def data_files(site: Site) -> dict[str, bytes]:
     from .schema import TABLES
 
     out: dict[str, bytes] = {}
-    meta = {"license": site.config["license"], "as_of": site.config["as_of"].isoformat(),
+    meta = {"license": next(iter(site.languages.values()))["license"], "as_of": site.config["as_of"].isoformat(),
             "source": site.abs_url(site.config["sources_page"])}
     for name, table in TABLES.items():
         out[f"data/{name}.csv"] = (site.root / "data" / table.file).read_bytes()
@@ -342,7 +412,7 @@ def check_links(site: Site, files: dict[str, bytes], problems: Problems) -> None
     # Reference lists link each source to its entry on the page that lists it (sections.py).
     by_url = {p.url: p for p in site.pages}
     missing: dict[str, list[str]] = {}
-    for sid, url in sorted(site.listed_on.items()):
+    for sid, url in sorted((sid, url) for listed in site.listed_on.values() for sid, url in listed.items()):
         if url in by_url and f"src-{sid}" not in by_url[url].ids:
             missing.setdefault(url, []).append(sid)
     for url, ids in missing.items():

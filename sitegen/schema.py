@@ -88,6 +88,14 @@ def language(value: str) -> str:
     return value
 
 
+def amount(value: str) -> str:
+    """A plain positive number, optionally followed by 'thousand', 'million' or 'billion'
+    (4.5 billion, 180 million, 12000): kept as written, so the decimals the source gave stay."""
+    if not re.match(r"^\d+(\.\d+)?( (thousand|million|billion))?$", value) or float(value.split()[0]) <= 0:
+        raise ValueError(f"'{value}' must be a positive number like 4.5, 700000 or 4.5 billion")
+    return value
+
+
 def one_of(*choices: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         if value not in choices:
@@ -100,9 +108,13 @@ def one_of(*choices: str) -> Callable[[str], str]:
 
 @dataclass(frozen=True)
 class Column:
+    """translated: the file has one more column per other language (`event_zh`), required
+    wherever this one is filled in; "optional" where the text may stay as it is (a number)."""
+
     name: str
     parse: Callable[[str], Any]
     required: bool = True
+    translated: bool | str = False
 
 
 @dataclass(frozen=True)
@@ -117,51 +129,74 @@ class Table:
 SOURCE_KINDS = ("datasheet", "regulation", "filing", "press-release", "news", "analysis", "paper", "reference")
 ACTORS = ("us-government", "us-congress", "nvidia", "china-government", "chinese-companies",
           "chinese-chipmakers", "other")
-VERDICTS = ("confirmed", "wrong", "disputed", "unverifiable")
+# What each verdict means, and what evidence it needs, is in data/verdicts.csv and
+# sitegen/evidence.py; the claims page prints the rules from that file.
+VERDICTS = ("confirmed", "reported", "disputed", "unsupported", "wrong", "unverifiable")
+# How we read a source: on its publisher's own site or document, as a licensed copy, as an
+# unofficial copy, or in another outlet's rewrite (see AUTHORING.md, "Sources").
+ACCESS = ("original", "syndicated", "reprint", "relay")
+# A row whose every source is a reprint or a relay says so on the page (evidence.py).
+SOURCING = ("no-original",)
 
 TABLES = {
     "sources": Table("sources.csv", key="id", columns=(
-        Column("id", ident), Column("kind", one_of(*SOURCE_KINDS)), Column("publisher", text),
+        Column("id", ident), Column("kind", one_of(*SOURCE_KINDS)), Column("publisher", text, translated=True),
         Column("title", text), Column("author", text, False), Column("date", partial_date, False),
         Column("url", https_url, False), Column("language", language),
-        Column("reliability", text), Column("note", text, False),
+        Column("access", one_of(*ACCESS)), Column("origin", text, False, translated=True), Column("unnamed", yes_no),
+        Column("reliability", text, translated=True), Column("note", text, False, translated=True),
     )),
     "chips": Table("chips.csv", key="id", columns=(
-        Column("id", ident), Column("name", text), Column("vendor", text),
-        Column("architecture", text), Column("note", text, False),
+        Column("id", ident), Column("name", text, translated=True), Column("vendor", text),
+        Column("architecture", text), Column("note", text, False, translated=True),
     )),
     "metrics": Table("metrics.csv", key="id", columns=(
-        Column("id", ident), Column("label", text), Column("unit", text, False),
-        Column("kind", one_of("number", "text", "derived")), Column("description", text),
+        Column("id", ident), Column("label", text, translated=True), Column("unit", text, False, translated=True),
+        Column("kind", one_of("number", "text", "derived")), Column("description", text, translated=True),
     )),
     "specs": Table("specs.csv", columns=(
-        Column("chip", ident), Column("metric", ident), Column("value", text),
-        Column("source", id_list), Column("accepted", yes_no), Column("note", text, False),
+        Column("chip", ident), Column("metric", ident), Column("value", text, translated="optional"),
+        Column("source", id_list), Column("accepted", yes_no), Column("note", text, False, translated=True),
     )),
-    "timeline": Table("timeline.csv", columns=(
-        Column("date", partial_date), Column("actor", one_of(*ACTORS)), Column("event", text),
-        Column("source", id_list),
+    "timeline": Table("timeline.csv", key="id", columns=(
+        Column("id", ident), Column("date", partial_date), Column("dated", one_of("event", "report"), False),
+        Column("actor", one_of(*ACTORS)), Column("event", text, translated=True), Column("source", id_list),
+        Column("sourcing", one_of(*SOURCING), False),
     )),
     "claims": Table("claims.csv", key="id", columns=(
-        Column("id", ident), Column("claim", text), Column("claimant", text),
-        Column("claim_source", id_list), Column("verdict", one_of(*VERDICTS)),
-        Column("finding", text), Column("finding_source", id_list),
+        Column("id", ident), Column("topic", one_of("chips", "policy", "china")),
+        Column("claim", text, translated=True), Column("claimant", text, translated=True),
+        Column("claim_source", id_list), Column("verdict", one_of(*VERDICTS)), Column("holds_on", partial_date),
+        Column("finding", text, translated=True), Column("finding_source", id_list),
+        Column("later_date", partial_date, False), Column("later", text, False, translated=True),
+        Column("later_source", id_list, False), Column("sourcing", one_of(*SOURCING), False),
+    )),
+    "verdicts": Table("verdicts.csv", key="id", columns=(
+        Column("id", one_of(*VERDICTS)), Column("label", text, translated=True), Column("rule", text, translated=True),
     )),
     "models": Table("models.csv", key="id", columns=(
-        Column("id", ident), Column("name", text), Column("params_b", positive), Column("active_b", positive),
-        Column("layers", whole), Column("kv_values", whole), Column("source", id_list), Column("note", text, False),
+        Column("id", ident), Column("name", text, translated=True), Column("params_b", positive),
+        Column("active_b", positive), Column("layers", whole), Column("kv_values", whole),
+        Column("source", id_list), Column("note", text, False, translated=True),
     )),
     "scenarios": Table("scenarios.csv", key="id", columns=(
         Column("id", ident), Column("model", ident), Column("precision", one_of("fp16", "fp8", "int4")),
         Column("batch", whole), Column("context", whole), Column("chips", whole),
     )),
     "thresholds": Table("thresholds.csv", key="id", columns=(
-        Column("id", ident), Column("rule", text), Column("label", text),
+        Column("id", ident), Column("rule", text, translated=True), Column("label", text, translated=True),
         Column("tpp_min", positive, False), Column("tpp_max", positive, False),
         Column("pd_min", positive, False), Column("pd_max", positive, False), Column("source", id_list),
     )),
     "glossary": Table("glossary.csv", key="id", columns=(
-        Column("id", ident), Column("term", text), Column("aliases", text_list, False),
-        Column("definition", text), Column("source", id_list, False),
+        Column("id", ident), Column("term", text, translated=True), Column("aliases", text_list, False, translated=True),
+        Column("definition", text, translated=True), Column("source", id_list, False),
+    )),
+    # Figures that pages state in prose ({{fig:id}}), each with its source: money, counts,
+    # shares, thresholds. unit: usd, count or percent (formatted for each language), or a
+    # symbol printed after the number (GB/s). note: for authors, not shown.
+    "figures": Table("figures.csv", key="id", columns=(
+        Column("id", ident), Column("value", amount), Column("unit", text), Column("source", id_list),
+        Column("note", text, False),
     )),
 }

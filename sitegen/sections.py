@@ -24,7 +24,8 @@ def _claims(rule: dict, source: dict) -> bool:
 
 def source_listings(pages: list[Page], sources: dict, sources_page: str, root: Path,
                     problems: Problems) -> dict[str, str]:
-    """Source id -> URL of the page that lists it; overlapping claims are errors."""
+    """Source id -> URL of the page that lists it, among pages (one language's); overlapping
+    claims are errors. sources_page: that language's URL of the page listing all the rest."""
     listers = [p for p in pages if "lists_sources" in p.meta]
     listed: dict[str, str] = {}
     overlaps: dict[tuple[str, str], list[str]] = {}  # (first page, other page) -> source ids
@@ -46,15 +47,15 @@ def source_listings(pages: list[Page], sources: dict, sources_page: str, root: P
 def sections(pages: list[Page]) -> dict[str, list[Page]]:
     """Page URL -> the pages of its section, the top page first, then by front matter 'order';
     only for sections of more than one page."""
-    by_top: dict[str, list[Page]] = {}
-    for page in pages:
-        parts = page.url.strip("/").split("/")
-        if page.url.endswith("/") and parts[0]:
-            by_top.setdefault(f"/{parts[0]}/", []).append(page)
+    by_top: dict[tuple[str, str], list[Page]] = {}
+    for page in pages:  # by the default-language URL, so each edition has the same sections
+        parts = page.key.strip("/").split("/")
+        if page.key.endswith("/") and parts[0]:
+            by_top.setdefault((page.lang, f"/{parts[0]}/"), []).append(page)
     out = {}
-    for top, members in by_top.items():
+    for (_, top), members in by_top.items():
         if len(members) > 1:
-            members.sort(key=lambda p: (p.url != top, p.meta.get("order", 0), p.url))
+            members.sort(key=lambda p: (p.key != top, p.meta.get("order", 0), p.key))
             for page in members:
                 out[page.url] = members
     return out

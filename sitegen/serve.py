@@ -1,4 +1,5 @@
-"""Preview: serve site/ on 127.0.0.1 and rebuild when content/, data/, templates/ or static/ change.
+"""Preview: serve site/ on 127.0.0.1 and rebuild when content/, data/, templates/, static/ or
+i18n/ change.
 
 A failed rebuild prints its problems and leaves the last good site in place, still served.
 A page over the first-render budget (budget.py) is named after each build that rendered it.
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from . import budget
 
-WATCHED = ("content", "data", "templates", "static", "site.toml")
+WATCHED = ("content", "data", "templates", "static", "i18n", "site.toml")
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

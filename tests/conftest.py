@@ -22,6 +22,7 @@ def copy_site(dest: Path, content_root: Path = FIXTURE) -> Path:
     shutil.copy(content_root / "site.toml", dest / "site.toml")
     shutil.copytree(ROOT / "templates", dest / "templates")
     shutil.copytree(ROOT / "static", dest / "static")
+    shutil.copytree(ROOT / "i18n", dest / "i18n")
     return dest
 
 

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_site, run_build, tree_digest
+from conftest import ROOT, copy_site, run_build, tree_digest
 
 LINE = re.compile(r"^[^\s:][^:]*:\d+: .+$")
+# The line of one catalogue entry, where the build must point when it lacks a translation.
+PO_LINE = next(i for i, line in enumerate((ROOT / "i18n/zh/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+                                         .splitlines(), 1) if line == 'msgid "On this page"')
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -64,27 +67,27 @@ CASES = [
     ("unknown-block", lambda r: append(r / "content/about.md", "\n{{< nosuchblock >}}\n"),
      "content/about.md:10", "block 'nosuchblock'"),
     ("csv-wrong-cell-count", lambda r: append(r / "data/specs.csv", "h20,power,400,sheet\n"),
-     "data/specs.csv:11", "row has 4 cells, the header has 6"),
-    ("csv-non-numeric", lambda r: append(r / "data/specs.csv", "h20,power,four hundred,sheet,yes,\n"),
+     "data/specs.csv:11", "row has 4 cells, the header has 8"),
+    ("csv-non-numeric", lambda r: append(r / "data/specs.csv", "h20,power,four hundred,sheet,yes,,,\n"),
      "data/specs.csv:11", "must be a positive number"),
-    ("csv-negative", lambda r: append(r / "data/specs.csv", "h20,power,-400,sheet,yes,\n"),
+    ("csv-negative", lambda r: append(r / "data/specs.csv", "h20,power,-400,sheet,yes,,,\n"),
      "data/specs.csv:11", "must be a positive number"),
-    ("csv-duplicate-id", lambda r: append(r / "data/sources.csv", "sheet,news,X,Y,,2025,,en,Z,\n"),
+    ("csv-duplicate-id", lambda r: append(r / "data/sources.csv", "sheet,news,X,Y,,2025,,en,original,X,no,Z,,X,Z,,X\n"),
      "data/sources.csv:5", "duplicate id 'sheet' (first on line 2)"),
-    ("csv-bad-date", lambda r: append(r / "data/timeline.csv", "2025-02-30,nvidia,Something.,paper\n"),
+    ("csv-bad-date", lambda r: append(r / "data/timeline.csv", "x,2025-02-30,,nvidia,Something.,paper,,某事。\n"),
      "data/timeline.csv:4", "not a real date"),
-    ("csv-unknown-source", lambda r: append(r / "data/timeline.csv", "2025-02-03,nvidia,Something.,ghost\n"),
+    ("csv-unknown-source", lambda r: append(r / "data/timeline.csv", "y,2025-02-03,,nvidia,Something.,ghost,,某事。\n"),
      "data/timeline.csv:4", "unknown source id 'ghost'"),
     ("csv-missing-column", lambda r: edit(r / "data/chips.csv", "id,name,vendor,architecture,note", "id,name,vendor,note"),
      "data/chips.csv:1", "missing column(s) architecture"),
-    ("csv-two-accepted", lambda r: append(r / "data/specs.csv", "h20,memory_bandwidth,4.8,paper,yes,\n"),
+    ("csv-two-accepted", lambda r: append(r / "data/specs.csv", "h20,memory_bandwidth,4.8,paper,yes,,,\n"),
      "data/specs.csv:11", "second accepted value for h20 memory_bandwidth"),
     ("template-syntax", lambda r: edit(r / "templates/page.html", "{% block main %}", "{% block main %}{% if %}"),
      "templates/page.html:2", "TemplateSyntaxError"),
     ("template-undefined", lambda r: edit(r / "templates/page.html", "<h1>{{ page.meta.title }}</h1>",
                                           "<h1>{{ page.meta.no_such_key }}</h1>"),
      "templates/page.html:5", "no_such_key"),
-    ("block-template-undefined", lambda r: edit(r / "templates/blocks/claims.html", "{{ c.claim }}", "{{ c.nonsense }}"),
+    ("block-template-undefined", lambda r: edit(r / "templates/blocks/claims.html", "{{ c.claim|marked }}", "{{ c.nonsense }}"),
      "content/timeline.md:11", "templates/blocks/claims.html:9"),
     ("lists-sources-unknown-kind", lambda r: edit(r / "content/sources/news.md", 'kinds = ["news"]', 'kinds = ["gossip"]'),
      "content/sources/news.md:8", "'kinds' must list some of"),
@@ -95,10 +98,55 @@ CASES = [
      "content/sources/news.md:8", "lists_sources overlaps content/sources/all-news.md: both claim 1 source(s), e.g. 'paper'"),
     ("sources-not-shown", lambda r: edit(r / "content/sources/news.md", "{{< sources >}}", "No list here."),
      "content/sources/news.md:8", "lists 1 source(s) but shows no entry for them, e.g. 'paper'"),
-    ("sources-page-missing", lambda r: (r / "content/sources.md").unlink(),
+    ("sources-page-missing", lambda r: [(r / f"content/sources{suffix}.md").unlink() for suffix in ("", ".zh")],
      "site.toml:1", "sources_page /sources/ is not a page"),
     ("site-config", lambda r: edit(r / "site.toml", 'base_url = "https://example.github.io/repo/"', 'base_url = "ftp://x"'),
-     "site.toml:4", "base_url"),
+     "site.toml:1", "base_url"),
+    # Verdicts and sourcing (sitegen/evidence.py)
+    ("verdict-without-evidence", lambda r: edit(r / "data/claims.csv", "paper,wrong,2025-07,It is higher.,sheet",
+                                                "paper,confirmed,2025-07,It is higher.,paper"),
+     "data/claims.csv:2", "claim 'bw' is 'confirmed', which needs a primary source or reports from two different publishers"),
+    ("rests-only-on-copies", lambda r: edit(r / "data/sources.csv", "en,original,Daily News,no", "en,relay,Daily News,no"),
+     "data/timeline.csv:2", "'licence' rests only on reprints or relays (paper)"),
+    ("later-without-source", lambda r: edit(r / "data/claims.csv", "sheet,,,,,H20的显存带宽低于H100,一位专栏作者,实际更高。,",
+                                            "sheet,2025-08,It changed.,,,H20的显存带宽低于H100,一位专栏作者,实际更高。,后来有变。"),
+     "data/claims.csv:2", "a later development needs all of later_date, later and later_source"),
+    ("verdict-undefined", lambda r: edit(r / "data/verdicts.csv", 'unsupported,Unsupported,"No evidence for, some against.",缺乏依据,没有支持的证据，且有相反证据。\n', ""),
+     "data/verdicts.csv:1", "no definition of verdict(s) unsupported"),
+    ("unknown-figure", lambda r: append(r / "content/about.md", "\nIt cost {{fig:nope}}.\n"),
+     "content/about.md:10", "unknown figure 'nope'"),
+    ("impossible-date-in-text", lambda r: append(r / "content/about.md", "\nOn {{2025-02-30}} nothing happened.\n"),
+     "content/about.md:10", "is not a real date"),
+    # The editions (sitegen/translations.py, sitegen/catalog.py)
+    ("missing-twin", lambda r: (r / "content/about.zh.md").unlink(),
+     "content/about.md:1", "no 中文 (zh) edition of this page: add content/about.zh.md"),
+    ("translation-without-original", lambda r: (r / "content/extra.zh.md").write_text(
+        (r / "content/about.zh.md").read_text(encoding="utf-8"), encoding="utf-8"),
+     "content/extra.zh.md:1", "no English (en) edition of this page: add content/extra.md"),
+    ("unknown-language", lambda r: (r / "content/about.fr.md").write_text(
+        (r / "content/about.md").read_text(encoding="utf-8"), encoding="utf-8"),
+     "content/about.fr.md:1", "'.fr' in the file name is not a language of this site"),
+    ("translation-sets-structure", lambda r: edit(r / "content/index.zh.md", "updated = 2025-06-01", "updated = 2025-06-01\nnav = 4"),
+     "content/index.zh.md:6", "'nav' is set by content/index.md for every edition"),
+    ("twin-cites-other-sources", lambda r: append(r / "content/about.zh.md", "\n还有一条。[@sheet]\n"),
+     "content/about.zh.md:1", "cites sources that differ from the English page (only here: sheet)"),
+    ("twin-prints-other-figures", lambda r: append(r / "content/about.zh.md", "\n功耗为{{fig:charge}}。\n"),
+     "content/about.zh.md:1", "prints figures, dates or blocks that differ from the English page (only here: fig:charge)"),
+    ("twin-heading-without-id", lambda r: edit(r / "content/specs.zh.md", "## 显存 {#memory}", "## 显存"),
+     "content/specs.zh.md:1", "has anchors that differ from the English page"),
+    ("missing-chinese-cell", lambda r: edit(r / "data/timeline.csv", ",获告知需要许可证。", ","),
+     "data/timeline.csv:2", "column 'event_zh' is empty: the zh translation of 'event' is missing"),
+    ("text-value-untranslated", lambda r: edit(r / "data/specs.csv", "h20,memory_type,HBM3,sheet,yes,,HBM3,", "h20,memory_type,HBM3,sheet,yes,,,"),
+     "data/specs.csv:3", "column 'value_zh' is empty: 'memory_type' is text"),
+    ("catalogue-entry-untranslated", lambda r: edit(r / "i18n/zh/LC_MESSAGES/messages.po",
+                                                    'msgid "On this page"\nmsgstr "本页内容"', 'msgid "On this page"\nmsgstr ""'),
+     f"i18n/zh/LC_MESSAGES/messages.po:{PO_LINE}", "no zh translation of 'On this page'"),
+    ("catalogue-entry-fuzzy", lambda r: edit(r / "i18n/zh/LC_MESSAGES/messages.po",
+                                             'msgid "On this page"', '#, fuzzy\nmsgid "On this page"'),
+     f"i18n/zh/LC_MESSAGES/messages.po:{PO_LINE + 1}", "is marked fuzzy"),
+    ("phrase-not-in-catalogue", lambda r: edit(r / "templates/page.html", "<h1>{{ page.meta.title }}</h1>",
+                                               "<h1>{{ page.meta.title }}</h1> {{ _('A new phrase') }}"),
+     "templates/page.html:5", "no zh translation of 'A new phrase'"),
 ]
 
 
@@ -121,7 +169,7 @@ def test_bad_input_is_reported_and_site_kept(site: Path, change, where: str, wor
 def test_all_problems_are_reported_together(site: Path) -> None:
     append(site / "content/about.md", "\nOne [@ghost-one] and [dead](/gone/).\n")
     append(site / "content/specs.md", "\nTwo [@ghost-two].\n")
-    append(site / "data/timeline.csv", "2025-13-01,nvidia,Bad month.,paper\n")
+    append(site / "data/timeline.csv", "bad,2025-13-01,,nvidia,Bad month.,paper,,坏月份。\n")
     result = run_build(site)
     assert result.returncode == 1
     # Data problems stop the build before rendering; fix them and the page problems show together.

@@ -136,22 +136,29 @@ def test_dark_mode_changes_colours(browser, origin) -> None:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_wcag_violations(browser, origin, real_site, scheme) -> None:
-    """axe-core's WCAG 2.0/2.1 A and AA rules (colour contrast included) on every page and width."""
+    """axe-core's WCAG 2.0/2.1 A and AA rules (colour contrast included) on every page and width.
+    One browser context per width walks every page (a new context per page costs more than the
+    check); in dark mode only the rules that colours can break are run again."""
     if not AXE.exists():
         pytest.fail("node_modules/axe-core is missing: `make test` runs npm ci")
     source = AXE.read_text()
+    options = ("{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']}"
+               if scheme == "light" else
+               "{runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}, resultTypes: ['violations']}")
+    base, path = origin
     problems = []
-    for page in pages(real_site):
-        for viewport in VIEWPORTS:
-            # axe is injected by the test, so this context alone lifts the page's CSP.
-            context, tab, _ = visit(browser, origin, page, viewport=viewport, scheme=scheme, bypass_csp=True)
+    for viewport in VIEWPORTS:
+        # axe is injected by the test, so this context alone lifts the pages' CSP.
+        context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme, bypass_csp=True)
+        tab = context.new_page()
+        for page in pages(real_site):
+            tab.goto(base + path + page, wait_until="load")
             tab.evaluate(source)
-            result = tab.evaluate("""axe.run(document, {runOnly: {type: 'tag',
-                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})""")
+            result = tab.evaluate(f"axe.run(document, {options})")
             for v in result["violations"]:
                 targets = "; ".join(", ".join(n["target"]) for n in v["nodes"][:3])
                 problems.append(f"{page or '/'} [{viewport}, {scheme}] {v['id']}: {v['help']} ({targets})")
-            context.close()
+        context.close()
     assert not problems, "\n".join(problems)
 
 
@@ -205,4 +212,37 @@ def test_estimator_form_works_and_refuses_bad_input(browser, origin, real_site) 
         assert message.inner_text().strip(), f"no message beside the field for {bad!r}"
         assert "NaN" not in output.inner_text() and "Infinity" not in output.inner_text()
     assert not log["console"] and not log["csp"], log
+    context.close()
+
+
+def test_chinese_estimator_speaks_chinese(browser, origin, real_site) -> None:
+    """The form's output and messages come from the page (the catalogue), not from the script."""
+    page = next(p for p in pages(real_site) if p.startswith("zh/") and 'data-estimator' in page_file(real_site, p).read_text())
+    context, tab, log = visit(browser, origin, page)
+    output = tab.locator("table.estimate tbody").inner_text()
+    assert ("是" in output or "否" in output) and ("显存带宽" in output or "算力" in output), output
+    assert not any(word in output for word in ("yes", "no ", "memory bandwidth", "compute")), output
+    field = tab.locator("#est-batch")
+    field.fill("2.5")
+    assert tab.locator("#est-batch-error").inner_text().strip() == "请输入整数。"
+    assert "请更正" in tab.locator(".estimator-status").inner_text()
+    assert not log["console"] and not log["csp"], log
+    context.close()
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_language_switch_leads_to_the_twin_by_keyboard(browser, origin, edition) -> None:
+    """Tab reaches the language switch; Enter opens the same page in the other language."""
+    context, tab, _ = visit(browser, origin, edition + "specs/")
+    for _ in range(40):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement.closest('.languages') !== null"):
+            break
+    else:
+        raise AssertionError("the language switch was never focused")
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
+    expected = "zh/specs/" if edition == "" else "specs/"
+    assert tab.url.endswith(origin[1] + expected), tab.url
+    assert tab.locator("html").get_attribute("lang") == ("zh-Hans" if edition == "" else "en")
     context.close()

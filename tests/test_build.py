@@ -117,16 +117,25 @@ def test_head_meta_and_json_ld(built_fixture: Path) -> None:
 
 
 def test_sitemap_and_feed_are_valid_xml(built_fixture: Path) -> None:
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom",
+          "x": "http://www.w3.org/1999/xhtml"}
     sitemap = ET.parse(built_fixture / "sitemap.xml")
-    locs = [e.text for e in sitemap.findall("s:url/s:loc", ns)]
-    assert "https://example.github.io/repo/specs/" in locs
+    urls = sitemap.findall("s:url", ns)
+    locs = [e.find("s:loc", ns).text for e in urls]
+    assert "https://example.github.io/repo/specs/" in locs and "https://example.github.io/repo/zh/specs/" in locs
     assert not any("404" in loc for loc in locs)
-    feed = ET.parse(built_fixture / "feed.xml")
-    entries = feed.findall("a:entry", ns)
-    assert len(entries) == len(locs)
-    assert entries[0].find("a:title", ns).text == "Specs & <things>"  # most recently updated first
-    assert feed.find("a:updated", ns).text == "2025-07-01T00:00:00Z"
+    # Each edition's URL names both editions and the default (hreflang alternates).
+    for url in urls:
+        alternates = {a.get("hreflang"): a.get("href") for a in url.findall("x:link", ns)}
+        assert set(alternates) == {"en", "zh-Hans", "x-default"}, url.find("s:loc", ns).text
+        assert url.find("s:loc", ns).text in alternates.values()
+    for feed_path, lang, first in (("feed.xml", "en", "Specs & <things>"), ("zh/feed.xml", "zh-Hans", "规格与<其他>")):
+        feed = ET.parse(built_fixture / feed_path)
+        entries = feed.findall("a:entry", ns)
+        assert len(entries) == len(locs) / 2  # one feed per edition
+        assert feed.getroot().get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+        assert entries[0].find("a:title", ns).text == first  # most recently updated first
+        assert feed.find("a:updated", ns).text == "2025-07-01T00:00:00Z"
 
 
 def test_assets_have_content_hashes(built_fixture: Path) -> None:

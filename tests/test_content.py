@@ -12,7 +12,7 @@ from conftest import ROOT, built_pages, page_file
 # A quantity: a number with a unit, a currency or a percentage, or any number of three or
 # more digits that is not a year. Bare small counts ("five facts", "2 bytes") are allowed.
 QUANTITY = re.compile(
-    r"(\$\s?\d|(?<![A-Za-z\d])\d[\d,.]*\s?(%|percent|billion|million|TB/s|GB/s|GB|TFLOPS|TOPS|W\b|mm²|FLOP)"
+    r"(\$\s?\d|(?<![A-Za-z\d])\d[\d,.]*\s?(%|percent|billion|million|TB/s|GB/s|GB|TFLOPS|TOPS|W\b|mm²|FLOP|亿|万|美元)"
     r"|(?<![\w.-])(?!(?:19|20)\d\d(?![\d,]))\d{1,3}(,\d{3})+(?!\d)|(?<![\w.,-])(?<!S\. )(?<!H\.R\. )(?!(?:19|20)\d\d\b)\d{3,}(?![\w-]))")
 
 # Where numbers need no citation of their own: the source lists themselves, the reference lists,
@@ -76,10 +76,11 @@ def uncited(html: str) -> list[str]:
 
 def test_quantity_regex_catches_what_it_should() -> None:
     for text in ["4.0 TB/s", "15%", "$4.5 billion", "2,368", "148 TFLOPS", "400 W", "700,000 chips",
-                 "up to 20 percent", "814 mm²"]:
+                 "up to 20 percent", "814 mm²", "45亿美元", "70万颗", "提高了15%"]:
         assert QUANTITY.search(text), text
     for text in ["in 2025", "on 9 April 2025", "five facts", "the H20", "H100 SXM", "Article I, Section 9",
-                 "S. 1705", "H.R. 3447", "2022-10-07", "Ascend 910B and 910C", "the A800"]:
+                 "S. 1705", "H.R. 3447", "2022-10-07", "Ascend 910B and 910C", "the A800", "2025年8月11日",
+                 "昇腾910B"]:
         assert not QUANTITY.search(text), text
 
 
@@ -101,23 +102,25 @@ def test_every_quantity_on_every_page_is_cited(real_site: Path) -> None:
 
 def test_every_source_is_used_somewhere_and_listed_once(real_site: Path) -> None:
     ids = [row["id"] for row in csv.DictReader((ROOT / "data" / "sources.csv").open(encoding="utf-8"))]
-    cited, listed = set(), []
+    cited, listed = set(), {"en": [], "zh": []}
     for page in built_pages(real_site):
         html = page_file(real_site, page).read_text()
         refs = re.search(r'<section class="references".*?</section>', html, re.S)
         if refs:  # a page's reference list links each source to its entry on a sources page
             cited |= set(re.findall(r'#src-([a-z0-9._-]+)"', refs[0]))
-        listed += re.findall(r'<dt id="src-([a-z0-9._-]+)"', html)
+        listed["zh" if page.startswith("zh/") else "en"] += re.findall(r'<dt id="src-([a-z0-9._-]+)"', html)
     unused = [i for i in ids if i not in cited]
     assert not unused, f"sources no page cites: {unused}"
-    assert sorted(listed) == sorted(ids), "every source has exactly one entry on the sources pages"
+    for edition, found in listed.items():
+        assert sorted(found) == sorted(ids), f"every source has exactly one entry on the {edition} sources pages"
 
 
 def test_every_page_shows_review_date_and_as_of(real_site: Path) -> None:
     for page in built_pages(real_site):
         text = page_file(real_site, page).read_text()
-        assert re.search(r"Last reviewed <time datetime=\"\d{4}-\d{2}-\d{2}\">", text), page
-        assert "Facts as of" in text, page
+        reviewed, as_of = ("最后审阅", "事实截至") if page.startswith("zh/") else ("Last reviewed", "Facts as of")
+        assert re.search(reviewed + r"[^<]{0,3}<time datetime=\"\d{4}-\d{2}-\d{2}\">", text), page
+        assert as_of in text, page
 
 
 def test_downloads_round_trip_to_what_the_pages_print(real_site: Path) -> None:

@@ -27,7 +27,7 @@ from sitegen.cli import run_build
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-PROBLEM_LINE = re.compile(r"^(content|data|templates|static)/[^:\n]+:\d+: \S.*$|^site\.toml:\d+: \S.*$")
+PROBLEM_LINE = re.compile(r"^(content|data|templates|static|i18n)/[^:\n]+:\d+: \S.*$|^site\.toml:\d+: \S.*$")
 SUMMARY_LINE = re.compile(r"^build failed: \d+ problem\(s\); site/ was not changed$")
 TIME_LIMIT = 20  # seconds for one build of the small fixture; far more than a normal build
 
@@ -59,17 +59,20 @@ class Project:
         return status, err.getvalue()
 
     @contextlib.contextmanager
-    def edited(self, rel: str, data: bytes):
-        path = self.root / rel
-        before = path.read_bytes() if path.exists() else None
-        path.write_bytes(data)
+    def edited(self, rel: str, data: bytes, *also: str):
+        """rel holds data while the block runs; so do the files named in also (a page's twins)."""
+        paths = [self.root / name for name in (rel, *also)]
+        before = [path.read_bytes() if path.exists() else None for path in paths]
+        for path in paths:
+            path.write_bytes(data)
         try:
             yield
         finally:
-            if before is None:
-                path.unlink()
-            else:
-                path.write_bytes(before)
+            for path, old in zip(paths, before):
+                if old is None:
+                    path.unlink()
+                else:
+                    path.write_bytes(old)
 
     def check(self) -> None:
         status, err = self.build()
@@ -213,7 +216,7 @@ def test_fuzzed_front_matter(project, data) -> None:
 def test_fuzzed_data_files(project, data) -> None:
     name = data.draw(st.sampled_from(["specs.csv", "sources.csv", "timeline.csv", "chips.csv", "metrics.csv",
                                       "claims.csv", "glossary.csv", "models.csv", "scenarios.csv",
-                                      "thresholds.csv"]))
+                                      "thresholds.csv", "verdicts.csv", "figures.csv"]))
     rows = read_rows(project.root / "data" / name)
     text = csv_mutation(rows, data.draw)
     with project.edited(f"data/{name}", text.encode("utf-8", "surrogatepass")):
@@ -224,7 +227,32 @@ def test_fuzzed_data_files(project, data) -> None:
 @given(markdown_body())
 def test_fuzzed_markdown(project, body) -> None:
     page = '+++\ntitle = "Fuzz"\nsummary = "Fuzzed page."\ndate = 2025-01-01\nupdated = 2025-01-02\n+++\n\n'
-    with project.edited("content/fuzz.md", (page + body).encode("utf-8", "surrogatepass")):
+    # The same text as both editions of a page, so the build goes on to render it.
+    with project.edited("content/fuzz.md", (page + body).encode("utf-8", "surrogatepass"), "content/fuzz.zh.md"):
+        project.check()
+
+
+@FUZZ
+@given(st.data())
+def test_fuzzed_catalogue(project, data) -> None:
+    """The Chinese message catalogue with a line dropped, broken, emptied or marked fuzzy."""
+    rel = "i18n/zh/LC_MESSAGES/messages.po"
+    lines = (project.root / rel).read_text(encoding="utf-8").split("\n")
+    at = data.draw(st.integers(0, len(lines) - 1))
+    kind = data.draw(st.sampled_from(["drop", "empty", "fuzzy", "garble", "plural", "odd"]))
+    if kind == "drop":
+        del lines[at]
+    elif kind == "empty":
+        lines[at] = re.sub(r'^(msgstr(\[\d\])?) ".*"$', r'\1 ""', lines[at])
+    elif kind == "fuzzy":
+        lines.insert(at, "#, fuzzy")
+    elif kind == "garble":
+        lines[at] = lines[at].replace('"', "", 1)
+    elif kind == "plural":
+        lines.insert(at, 'msgstr[1] "多"')
+    else:
+        lines[at] = data.draw(odd_text)
+    with project.edited(rel, "\n".join(lines).encode("utf-8", "surrogatepass")):
         project.check()
 
 
@@ -250,7 +278,7 @@ def test_a_one_megabyte_page_with_cjk_and_emoji_builds(project) -> None:
     page = '+++\ntitle = "Big"\nsummary = "A very large page."\ndate = 2025-01-01\nupdated = 2025-01-02\n+++\n\n'
     data = (page + body).encode()
     assert len(data) > 1_000_000
-    with project.edited("content/big.md", data):
+    with project.edited("content/big.md", data, "content/big.zh.md"):
         status, err = project.build()
         assert status == 0, err
         assert "🚀" in (project.out / "big" / "index.html").read_text(encoding="utf-8")

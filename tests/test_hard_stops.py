@@ -14,12 +14,14 @@ from conftest import ROOT, copy_site, run_build, tree_digest
 
 
 def grow(root: Path, pages: int) -> None:
-    """Add many realistic pages so a build takes long enough to be killed part-way."""
-    body = (root / "content" / "specs.md").read_text(encoding="utf-8")
-    for i in range(pages):
-        text = body.replace('title = "Specs & <things>"', f'title = "Generated {i}"').replace("nav = 2\n", "")
-        text = text.replace("{#memory}", f"{{#memory-{i}}}").replace("(#memory)", f"(#memory-{i})")
-        (root / "content" / f"gen-{i:04d}.md").write_text(text + "\nMore text. " * 200, encoding="utf-8")
+    """Add many realistic pages, each in both languages, so a build takes long enough to be
+    killed part-way."""
+    for suffix, title in (("", 'title = "Specs & <things>"'), (".zh", 'title = "规格与<其他>"')):
+        body = (root / "content" / f"specs{suffix}.md").read_text(encoding="utf-8")
+        for i in range(pages):
+            text = body.replace(title, f'title = "Generated {i}"').replace("nav = 2\n", "")
+            text = text.replace("{#memory}", f"{{#memory-{i}}}").replace("(#memory)", f"(#memory-{i})")
+            (root / "content" / f"gen-{i:04d}{suffix}.md").write_text(text + "\nMore text. " * 200, encoding="utf-8")
 
 
 def test_sigkill_at_random_moments_leaves_the_previous_site_intact(tmp_path: Path) -> None:

@@ -33,13 +33,18 @@ EDITS = {
     "data value": lambda r: edit(r / "data/specs.csv", "4.0", "4.1"),
     "timeline row": lambda r: edit(r / "data/timeline.csv", "New rules.", "Newer rules."),
     "source title": lambda r: edit(r / "data/sources.csv", "Chip X datasheet", "Chip X data sheet"),
-    "figure note": lambda r: edit(r / "data/specs.csv", "h20,memory_bandwidth,4.0,sheet,yes,", "h20,memory_bandwidth,4.0,sheet,yes,a note"),
+    "figure note": lambda r: edit(r / "data/specs.csv", "h20,memory_bandwidth,4.0,sheet,yes,,,", "h20,memory_bandwidth,4.0,sheet,yes,a note,,一条注释"),
+    "translated text": lambda r: edit(r / "data/timeline.csv", "新规则。", "新的规则。"),
+    "translated page": lambda r: edit(r / "content/about.zh.md", "为测试而建", "为测试而写"),
+    "catalogue": lambda r: edit(r / "i18n/zh/LC_MESSAGES/messages.po", 'msgstr "本页内容"', 'msgstr "本页目录"'),
     "glossary": lambda r: edit(r / "data/glossary.csv", "Stacked memory", "Stacked DRAM"),
     "template": lambda r: edit(r / "templates/page.html", "<h1>", '<h1 class="t">'),
     "stylesheet": lambda r: (r / "static/style.css").write_text((r / "static/style.css").read_text() + "\np{}\n"),
-    "new page": lambda r: (r / "content/new.md").write_text(
-        '+++\ntitle = "New"\nsummary = "A new page."\ndate = 2025-01-01\nupdated = 2025-01-01\n+++\n\nNew.[@sheet]\n'),
-    "deleted page": lambda r: (r / "content/glossary.md").unlink() or edit(r / "content/index.md", "HBM is", "it is"),
+    "new page": lambda r: [(r / f"content/new{suffix}.md").write_text(
+        f'+++\ntitle = "New{suffix}"\nsummary = "A new page."\ndate = 2025-01-01\nupdated = 2025-01-01\n+++\n\nNew.[@sheet]\n')
+        for suffix in ("", ".zh")],
+    "deleted page": lambda r: [(r / f"content/glossary{suffix}.md").unlink() for suffix in ("", ".zh")]
+    and edit(r / "content/index.md", "HBM is", "it is") or edit(r / "content/index.zh.md", "显存类型是HBM", "显存类型是它"),
 }
 
 
@@ -91,7 +96,9 @@ def test_a_data_edit_re_renders_only_the_pages_that_print_it(tmp_path: Path) -> 
 def test_a_new_citation_re_renders_the_sources_page(tmp_path: Path) -> None:
     root, memory = built_with_memory(tmp_path)
     edit(root / "content/about.md", "Made", "Made[@paper]")
+    edit(root / "content/about.zh.md", "为测试而建", "为测试而建[@paper]")
     quiet_build(root, root / "site", memory)
-    # only the sources page that lists the newly cited source ("paper" is news: sources/news/)
-    assert sorted(memory.rendered) == ["about/index.html", "sources/news/index.html"]
+    # only the sources pages that list the newly cited source ("paper" is news: sources/news/)
+    assert sorted(memory.rendered) == ["about/index.html", "sources/news/index.html",
+                                       "zh/about/index.html", "zh/sources/news/index.html"]
     assert_same_as_full_build(root, tmp_path)
