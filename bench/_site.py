@@ -37,7 +37,7 @@ def pages(site: Path) -> list[str]:
     found = []
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
-        if rel.endswith("index.html") or rel == "404.html":
+        if rel.endswith("index.html") or path.name == "404.html":
             found.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
     return sorted(found, key=lambda p: (p != "", p == "404.html", p))  # home first, 404 last
 

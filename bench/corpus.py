@@ -5,7 +5,8 @@
 
 OUTDIR becomes a complete project for our generator:
     OUTDIR/content/   index.md, 404.md, sources.md and page-0001.md ... page-NNNN.md
-    OUTDIR/data/ OUTDIR/templates/ OUTDIR/static/ OUTDIR/site.toml   copied from the real site
+    OUTDIR/data/ OUTDIR/templates/ OUTDIR/static/ OUTDIR/i18n/ OUTDIR/site.toml   copied from the real
+    site (site.toml with its default language only: the peers build one edition)
 and the SAME pages for the peers, citations as footnotes and data values as plain text:
     OUTDIR/pelican/   pelicanconf.py, content/*.md (articles), content/pages/sources.md
     OUTDIR/mkdocs/    mkdocs.yml (theme: mkdocs), docs/*.md
@@ -280,9 +281,13 @@ def toml_str(s: str) -> str:
 
 
 def write_ours(pages: list[Page], out: Path) -> None:
-    for name in ("data", "templates", "static"):
+    for name in ("data", "templates", "static", "i18n"):
         shutil.copytree(REPO / name, out / name)
-    shutil.copy2(REPO / "site.toml", out / "site.toml")
+    # One edition (the peers build one language): site.toml up to its second [languages.*]
+    # table; the data files' translated columns are then ignored.
+    text = (REPO / "site.toml").read_text(encoding="utf-8")
+    tables = [i for i in range(len(text)) if text.startswith("[languages.", i)]
+    (out / "site.toml").write_text(text[:tables[1]] if len(tables) > 1 else text, encoding="utf-8")
     content = out / "content"
     content.mkdir()
 

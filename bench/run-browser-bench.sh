@@ -6,8 +6,8 @@
 #   bash bench/run-browser-bench.sh [SITE_DIR]     # SITE_DIR defaults to a fresh temporary folder
 #
 # Needs: the site's .venv with Playwright (`make test` makes it), Debian's chromium and node/npm.
-# Installs Lighthouse into bench/node_modules from bench/package-lock.json when it is missing or
-# out of date. Never downloads a browser.
+# Installs Lighthouse, pinned in bench/package.json, into bench/node_modules when it is missing or
+# out of date (no lock file is committed: the repository holds nothing generated). Never downloads a browser.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -20,8 +20,8 @@ fi
 command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium (or make system-deps)" >&2; exit 1; }
 
 stamp="$here/node_modules/.installed"
-if [ ! -f "$stamp" ] || [ "$here/package-lock.json" -nt "$stamp" ]; then
-  npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
+if [ ! -f "$stamp" ] || [ "$here/package.json" -nt "$stamp" ]; then
+  npm install --prefix "$here" --no-save --no-package-lock --no-audit --no-fund --loglevel=error
   touch "$stamp"
 fi
 

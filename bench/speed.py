@@ -241,9 +241,11 @@ def poll(check, timeout: float = 600.0) -> float:
     return time.perf_counter()
 
 
-def bench_serve(d: Path, n: int, edits: int) -> ServeResult:
+def bench_serve(d: Path, n: int, edits: int, slug: str | None = None) -> ServeResult:
+    """Page and data edits under the preview server of project d (a corpus of n pages, or with
+    slug the page to edit, such as "about" in a copy of the real site)."""
     res = ServeResult()
-    slug = f"page-{max(1, n // 2):04d}"
+    slug = slug or f"page-{max(1, n // 2):04d}"
     page, html = d / "content" / f"{slug}.md", d / "site" / slug / "index.html"
     specs = d / "data" / "specs.csv"
     page_text, specs_text = page.read_text(encoding="utf-8"), specs.read_text(encoding="utf-8")
@@ -268,7 +270,10 @@ def bench_serve(d: Path, n: int, edits: int) -> ServeResult:
             settle(server)
 
         lines = specs_text.splitlines(keepends=True)
-        row = next(i for i, line in enumerate(lines) if i > 0 and line.rstrip("\r\n").endswith(","))
+        # A row whose last cell is filled: the note's Chinese translation in the real site, whose
+        # English note is filled too (an empty one would make the new text an error); in a
+        # corpus, which publishes one language, any row will do.
+        row = next(i for i, line in enumerate(lines) if i > 0 and not line.rstrip("\r\n").endswith(","))
         for k in range(1, edits + 1):
             lines_k = list(lines)
             lines_k[row] = lines[row].rstrip("\r\n") + f"Note changed by the speed benchmark: edit {k}.\n"
@@ -430,7 +435,10 @@ def report(args, sizes, results, real, startup, serve, facts, loads, started, el
         md.append("| N | page edit ms | server ms | data edit ms | server ms | full build (ours, wall) ms |")
         md.append("|--:|--:|--:|--:|--:|--:|")
         for n, r in serve.items():
-            full = results[n]["ours"].median("wall") * 1000 if n in results and "ours" in results[n] else float("nan")
+            if n == "real site":
+                full = real.median("wall") * 1000 if real else float("nan")
+            else:
+                full = results[n]["ours"].median("wall") * 1000 if n in results and "ours" in results[n] else float("nan")
             md.append(f"| {n} | {statistics.median(r.page_ms):.0f} | {statistics.median(r.page_server_ms):.0f} | "
                       f"{statistics.median(r.data_ms):.0f} | {statistics.median(r.data_server_ms):.0f} | {full:.0f} |")
         md.append("")
@@ -485,6 +493,11 @@ def targets(results, real, serve):
             out.append((f"serve: rebuild after one {kind} edit ≤ 50 ms at N=10", f"{ms:.0f} ms", ms <= 50))
     else:
         out.append(("serve: rebuild after one edit ≤ 50 ms at N=10", "not measured", None))
+    if serve and "real site" in serve:  # both editions, with the offline edition rebuilt each time
+        for kind, values in (("page", serve["real site"].page_server_ms), ("data-file", serve["real site"].data_server_ms)):
+            ms = statistics.median(values)
+            out.append((f"serve: one {kind} edit of the real site (both editions) rebuilt in ≤ 50 ms (server's figure)",
+                        f"{ms:.0f} ms", ms <= 50))
     o = med(1000, "ours")
     if serve and 1000 in serve and o:
         for kind, values in (("page", serve[1000].page_ms), ("data-file", serve[1000].data_ms)):
@@ -601,6 +614,15 @@ def main(argv: list[str] | None = None) -> int:
                 serve[n] = bench_serve(dirs[n], n, args.edits)
                 print(f"  serve N={n}: page {statistics.median(serve[n].page_ms):.0f} ms, "
                       f"data {statistics.median(serve[n].data_ms):.0f} ms", flush=True)
+            # The real site, both editions: a copy, so that the edits never touch the working tree.
+            copy = args.work / "real-serve"
+            shutil.rmtree(copy, ignore_errors=True)
+            for name in ("content", "data", "templates", "static", "i18n"):
+                shutil.copytree(ROOT / name, copy / name)
+            shutil.copy2(ROOT / "site.toml", copy / "site.toml")
+            pages = sum(1 for _ in (copy / "content").rglob("*.md"))
+            print(f"  serve real site ({pages} pages): {args.edits} page edits, {args.edits} data edits", flush=True)
+            serve["real site"] = bench_serve(copy, pages, args.edits, slug="about")
     except Failed as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _site import command_line, ROOT, check_site, label, base_path, page_file, pages, site_arg, write_section  # noqa: E402
@@ -67,8 +67,9 @@ def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=9, mtime=0)) if data else 0
 
 
-def asset(site: Path, base: str, url: bytes) -> Path:
-    path = urlsplit(url.decode()).path
+def asset(site: Path, base: str, page: str, url: bytes) -> Path:
+    """The file a page's link names; links are relative to the page (or absolute on the 404 page)."""
+    path = urlsplit(urljoin(base + page, url.decode())).path
     if not path.startswith(base):
         raise SystemExit(f"asset {path} is outside the site's base path {base}")
     return site / path[len(base):]
@@ -85,8 +86,8 @@ def measure(site: Path) -> tuple[list[dict], dict]:
 
     for page in pages(site):
         html = page_file(site, page).read_bytes()
-        css = b"".join(asset(site, base, u).read_bytes() for u in STYLESHEET.findall(html))
-        js = b"".join(asset(site, base, u).read_bytes() for u in SCRIPT.findall(html))
+        css = b"".join(asset(site, base, page, u).read_bytes() for u in STYLESHEET.findall(html))
+        js = b"".join(asset(site, base, page, u).read_bytes() for u in SCRIPT.findall(html))
         svg = b"".join(SVG.findall(html))
         row = {"page": page, "label": label(page)}
         for kind, data in (("html", html), ("css", css), ("js", js), ("svg", svg)):

@@ -8,7 +8,7 @@ import gzip
 import re
 
 BUDGET = 14 * 1024  # bytes: ~10 TCP segments, what the first round trip can carry
-_STYLESHEET = re.compile(rb'<link rel="stylesheet" href="[^"]*?/(assets/[^"]+)"')
+_STYLESHEET = re.compile(rb'<link rel="stylesheet" href="(?:[^"]*/)?(assets/[^"]+)"')
 
 
 def first_render(html: bytes, files: dict[str, bytes | None]) -> int:

@@ -18,6 +18,7 @@ DEFAULTS = {
     "glossary_page": "/glossary/",
     "sources_page": "/sources/",
     "as_of": None,             # the date the facts are current to (TOML date)
+    "offline": False,          # also write each edition as one file (offline.py)
 }
 # Each [languages.CODE] table: key -> required?
 LANGUAGE_KEYS = {

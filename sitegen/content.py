@@ -58,6 +58,7 @@ class Page:
     key: str = ""         # the default-language URL, shared by a page and its translations
     translations: dict = field(default_factory=dict)  # language code -> the twin Page (itself included)
     facts: frozenset = frozenset()  # the figures, dates and blocks it prints: twins must agree
+    article: str = ""     # its <article>, links not yet relative: a chapter of the offline edition
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -51,7 +51,7 @@ AUTOLINK_RE = re.compile(r"^(?:https?|ftp):|@")  # <https://...> and <name@host>
 ATTR_RE = re.compile(r"""([^\s=/]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
 CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 # Files every edition has its own copy of (a link from a translated page goes to its language's).
-EDITION_FILES = {"/feed.xml"}
+EDITION_FILES = {"/feed.xml", "/offline.html"}
 SKIP_TERMS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "kbd", "span"}
 
 

@@ -35,7 +35,7 @@ def render(root: Path, base_url: str | None = None, memory=None, sink=None) -> t
         raise BuildFailed(problems.sorted())
     assets = hash_assets(root / "static")
     site = Site(root, config, data, pages, {name: hashed for name, (hashed, _) in assets.items()}, listed_on,
-                messages)
+                messages, assets["style.css"][1].decode("utf-8") if "style.css" in assets else "")
     files = render_site(site, problems, memory, sink)
     if problems:
         raise BuildFailed(problems.sorted())

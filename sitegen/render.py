@@ -1,6 +1,9 @@
 """Render pages and site-wide files (sitemap, feed, robots) through Jinja2 templates."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import posixpath
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -8,12 +11,19 @@ from pathlib import Path
 
 import jinja2
 
-from . import charts, estimate, formats, markup, parallel, sections, translations
+from . import charts, estimate, formats, markup, offline, parallel, sections, translations
 from .content import Page
 from .data import Data
 from .errors import Problems, line_of
 
 _ID_ATTR = re.compile(r'\sid="([^"]+)"')
+# Every link to a file of the site is written as ROOT + its path from the site's root, then made
+# relative to the page once the page is done (relative_links): the same site works at its base
+# path, at any other path or host, and largely from disk. A private-use character, which no
+# input uses, so that cached fragments (reference entries) serve every page.
+ROOT = "\ue000"
+
+_ROOT_LINK = re.compile(ROOT + r'([^"]*)')
 
 
 @dataclass
@@ -27,6 +37,7 @@ class Site:
     assets: dict[str, str]  # "style.css" -> "assets/style.1a2b3c4d5e.css"
     listed_on: dict[str, dict[str, str]]  # language -> source id -> URL of the page that lists it
     messages: dict = field(default_factory=dict)  # language -> catalog.Messages
+    stylesheet: str = ""  # style.css as served (minified), for the offline edition
 
     @property
     def base_path(self) -> str:
@@ -37,8 +48,9 @@ class Site:
         return self.config["languages"]
 
     def url(self, path: str) -> str:
-        """A site path ('/specs/', 'assets/x.css') with the base path, for href and src."""
-        return self.base_path + path.lstrip("/")
+        """A site path ('/specs/', 'assets/x.css') for href and src: ROOT + the path, which
+        relative_links() turns into a link relative to the page it is on."""
+        return ROOT + path.lstrip("/")
 
     def abs_url(self, path: str) -> str:
         """The same path as an absolute URL, for canonical links, the sitemap and the feed."""
@@ -124,9 +136,11 @@ def make_env(site: Site, code: str, messages, cache=None) -> jinja2.Environment:
                        amount=lambda value, unit: formats.figure(value, unit, lang["locale"]),
                        kv_kib=estimate.kv_kib, show=estimate.show, charts=charts)
     # A data cell may mark a quotation we translated with {{tr}}, as pages do (markup.py).
-    mark = markup.Markup(' <small class="tr">{}</small>'.format(
+    mark = markup.Markup('<small class="tr">{}</small>'.format(
         markup.escape(env.get_template("partials/marks.html").module.our_translation())))
     env.filters["marked"] = lambda text: markup.Markup(markup.escape(text).replace("{{tr}}", mark))
+    # The offline edition's stylesheet is inline, allowed by its hash alone (templates/offline.html).
+    env.filters["csp_hash"] = lambda text: "sha256-" + base64.b64encode(hashlib.sha256(str(text).encode()).digest()).decode()
     # og:locale wants language_TERRITORY: zh_Hans_CN -> zh_CN, en_GB -> en_GB.
     env.filters["og_locale"] = lambda locale: "_".join(locale.split("_")[::max(1, len(locale.split("_")) - 1)])
     return env
@@ -166,7 +180,7 @@ class Edition:
         locale = site.languages[code]["locale"]
         self.ctx = markup.Context(
             source_ids=set(data.sources), lookup_value=self.lookup_value, render_block=self.render_block,
-            base_path=site.base_path, terms=terms, lookup_figure=self.lookup_figure,
+            base_path=ROOT, terms=terms, lookup_figure=self.lookup_figure,
             format_date=lambda text: formats.date(text, locale, "long"),
             translation_mark=str(env.get_template("partials/marks.html").module.our_translation()),
             page_keys=frozenset(p.key for p in site.pages), prefix=site.languages[code]["prefix"])
@@ -259,20 +273,23 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             out = edition.env.get_template(f"{layout}.html").render(page=page, content=markup.Markup(page.html))
         except jinja2.TemplateNotFound as exc:
             found.append((page.path, 1, f"layout '{layout}': no template templates/{exc.name}"))
-            return False, found, (_refs(page), page.links, set(), page.uses, page.facts)
+            return False, found, (_refs(page), page.links, set(), page.uses, page.facts, "")
         except Exception as exc:  # anything a template's code raises is that template's problem
             path, line = template_location(exc, site.root)
             found.append((path, line, f"{type(exc).__name__} while rendering {page.path}: {exc}"))
             return False, found + site.messages[page.lang].take_missing(), \
-                (_refs(page), page.links, set(), page.uses, page.facts)
+                (_refs(page), page.links, set(), page.uses, page.facts, "")
         found += site.messages[page.lang].take_missing()
+        if site.config.get("offline"):
+            page.article = offline.article(out)
+        out = relative_links(out, page.output, site.base_path if page.key == "/404.html" else None)
         page.ids = set(_ID_ATTR.findall(out))
         page.html = ""  # the layout has it now; keeps memory and inter-process traffic small
         body = out.encode("utf-8")
         if sink is not None and not found:
             sink(page.output, body)  # written now, by this process; the entry stays None
             body = None
-        return body, found, (_refs(page), page.links, page.ids, page.uses, page.facts)
+        return body, found, (_refs(page), page.links, page.ids, page.uses, page.facts, page.article)
 
     # The sources page lists which pages cite each source, so pages that summarise the
     # whole site ({{< sources >}}) are rendered after all the others.
@@ -285,13 +302,13 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
 
     def keep(page: Page, old: Page) -> None:
         """Preview mode: this page's output from the last build still holds."""
-        page.references, page.links, page.ids, page.uses, page.facts = \
-            old.references, old.links, old.ids, old.uses, old.facts
+        page.references, page.links, page.ids, page.uses, page.facts, page.article = \
+            old.references, old.links, old.ids, old.uses, old.facts, old.article
         files[page.output] = memory.files[page.output]
 
     def take(page: Page, result: tuple) -> bool:
         """Record one rendered page; False if it could not be rendered."""
-        out, found, (refs, page.links, page.ids, page.uses, page.facts) = result  # maybe from a worker
+        out, found, (refs, page.links, page.ids, page.uses, page.facts, page.article) = result  # maybe from a worker
         sources = editions[page.lang].data.sources
         page.references = [{"number": n, "id": sid, "source": sources[sid], "uses": uses}
                            for n, sid, uses in refs]
@@ -337,6 +354,13 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             files[site.languages[code]["prefix"] + name] = out.encode("utf-8")
         for problem in site.messages[code].take_missing():
             problems.add(*problem)
+    if site.config.get("offline") and not unrendered:
+        for code, edition in editions.items():
+            order = offline.reading_order(edition.pages, sections.sections(edition.pages).get)
+            files[site.languages[code]["prefix"] + "offline.html"] = offline.build(
+                edition.env, order, {p.output: p.article for p in order}, site.stylesheet, ROOT, site.abs_url)
+            for problem in site.messages[code].take_missing():
+                problems.add(*problem)
     files[".nojekyll"] = b""
     files.update(memory.data_files if memory and memory.same_data(site) else data_files(site))
     if not unrendered:  # links into a page that failed to render would all look broken
@@ -344,6 +368,24 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         if len(editions) > 1:
             translations.compare(site.pages, site.languages, problems)
     return files
+
+
+def relative_links(html: str, output: str, absolute: str | None = None) -> str:
+    """The page's links to the site (ROOT + path) made relative to its own folder:
+    'zh/specs/index.html' links to 'zh/claims/' as '../claims/' and to the home page as '../../'.
+    absolute: the base path to use instead ('/h20/'), for the 404 page, which the server shows
+    at any missing address."""
+    folder = posixpath.dirname(output)
+
+    def rel(m: re.Match) -> str:
+        if absolute is not None:
+            return absolute + m[1]
+        path, hash_, fragment = m[1].partition("#")
+        target = posixpath.relpath(path or ".", folder or ".")
+        target = "./" if target == "." else target + ("/" if path.endswith("/") or not path else "")
+        return target + hash_ + fragment
+
+    return _ROOT_LINK.sub(rel, html)
 
 
 class _Reading:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from . import budget
+from .report import run_build  # the same build, same report, as the command line
 
 WATCHED = ("content", "data", "templates", "static", "i18n", "site.toml")
 
@@ -60,7 +61,6 @@ def serve(root: Path, out: Path, host: str, port: int, base_url: str | None) -> 
     """Build, serve, and rebuild on every change until interrupted."""
     from watchfiles import watch
 
-    from .cli import run_build  # the same build, same report, as the command line
     from .incremental import Memory
 
     def note_heavy_pages() -> None:

@@ -63,10 +63,13 @@ def page_file(site_dir: Path, page: str) -> Path:
 
 
 def built_pages(site_dir: Path) -> list[str]:
-    """Every HTML page of a built site as its URL path below the base ("", "specs/", "404.html")."""
+    """Every HTML page of a built site as its URL path below the base ("", "specs/", "404.html");
+    the offline editions (offline.html, one file holding every page) have tests of their own."""
     pages = []
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
+        if path.name == "offline.html":
+            continue
         pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
     return pages
 

@@ -30,7 +30,7 @@ def test_citations_are_numbered_in_order_and_linked(built_fixture: Path) -> None
     assert [m[1] for m in markers[:3]] == [' id="cite-1"', ' id="cite-2"', ""]
     refs = re.findall(r'<li id="ref-(\d+)">(.*?)</li>', page, re.S)
     assert [n for n, _ in refs] == ["1", "2"]
-    assert "Chip X datasheet" in refs[0][1] and "/repo/sources/#src-sheet" in refs[0][1]
+    assert "Chip X datasheet" in refs[0][1] and "../sources/#src-sheet" in refs[0][1]
     assert 'href="#cite-1"' in refs[0][1]
     assert 'id="src-sheet"' in html(built_fixture, "sources/index.html")
 
@@ -49,7 +49,7 @@ def test_values_come_from_data_with_their_citation(built_fixture: Path) -> None:
 def test_navigation_toc_and_anchors(built_fixture: Path) -> None:
     page = html(built_fixture, "specs/index.html")
     nav = re.search(r'<nav aria-label="Site">(.*?)</nav>', page, re.S)[1]
-    assert re.findall(r'href="([^"]+)"', nav) == ["/repo/", "/repo/specs/", "/repo/timeline/"]
+    assert re.findall(r'href="([^"]+)"', nav) == ["../", "./", "../timeline/"]  # relative to specs/
     assert 'aria-current="page">Specs &amp; &lt;things&gt;' in nav
     assert '<h2 id="memory">Memory</h2>' in page
     assert '<a href="#memory">Memory</a>' in page
@@ -57,14 +57,15 @@ def test_navigation_toc_and_anchors(built_fixture: Path) -> None:
 
 
 def test_pages_under_a_page_form_a_section(built_fixture: Path) -> None:
-    for rel, current in [("timeline/index.html", "/repo/timeline/"), ("timeline/later/index.html", "/repo/timeline/later/")]:
+    for rel, links, current in [("timeline/index.html", ["./", "later/"], "./"),
+                               ("timeline/later/index.html", ["../", "./"], "./")]:
         page = html(built_fixture, rel)
         section = re.search(r'<nav class="section" aria-label="Pages in this section">(.*?)</nav>', page, re.S)[1]
-        assert re.findall(r'href="([^"]+)"', section) == ["/repo/timeline/", "/repo/timeline/later/"]  # top first
+        assert re.findall(r'href="([^"]+)"', section) == links  # the top page first
         assert re.findall(r'href="([^"]+)" aria-current="page"', section) == [current]
         assert ">From 2025</a>" in section  # a page's nav_title names it there
     nav = re.search(r'<nav aria-label="Site">(.*?)</nav>', html(built_fixture, "timeline/later/index.html"), re.S)[1]
-    assert 'href="/repo/timeline/" aria-current="true"' in nav  # the section's page, marked as the current place
+    assert 'href="../" aria-current="true"' in nav  # the section's page, marked as the current place
     assert 'class="section"' not in html(built_fixture, "specs/index.html")  # a page alone has no section list
 
 
@@ -80,14 +81,22 @@ def test_sources_are_listed_on_the_page_that_claims_them(built_fixture: Path) ->
     assert 'id="src-paper"' in news and 'id="src-paper"' not in rest  # lists_sources kinds = ["news"]
     assert 'id="src-sheet"' in rest and 'id="src-zh-doc"' in rest and 'id="src-sheet"' not in news
     refs = re.search(r'<section class="references".*?</section>', html(built_fixture, "specs/index.html"), re.S)[0]
-    assert 'href="/repo/sources/news/#src-paper"' in refs and 'href="/repo/sources/#src-sheet"' in refs
+    assert 'href="../sources/news/#src-paper"' in refs and 'href="../sources/#src-sheet"' in refs
 
 
-def test_base_path_is_honoured_everywhere(built_fixture: Path) -> None:
+def test_links_are_relative_except_on_the_404_pages(built_fixture: Path) -> None:
+    """Every page links to the site relatively, so one build works at any address; the 404
+    pages, which the server shows at any missing address, link absolutely under the base path."""
     for path in built_fixture.rglob("*.html"):
-        for href in re.findall(r'(?:href|src)="([^"]+)"', path.read_text(encoding="utf-8")):
-            if href.startswith("/"):
-                assert href.startswith("/repo/"), (path, href)
+        if path.name == "offline.html":
+            continue  # links only within itself and to the published site (test_offline_edition_*)
+        hrefs = [h for h in re.findall(r'(?:href|src)="([^"]+)"', path.read_text(encoding="utf-8"))
+                 if not h.startswith(("https:", "mailto:", "#"))]
+        assert hrefs, path
+        if path.name == "404.html":
+            assert all(h.startswith("/repo/") for h in hrefs), (path, hrefs)
+        else:
+            assert not any(h.startswith("/") for h in hrefs), (path, hrefs)
 
 
 def test_root_base_url_gives_root_links(tmp_path: Path) -> None:
@@ -95,7 +104,8 @@ def test_root_base_url_gives_root_links(tmp_path: Path) -> None:
     result = run_build(root, "--base-url", "https://h20.example.org")
     assert result.returncode == 0, result.stderr
     page = (root / "site" / "index.html").read_text(encoding="utf-8")
-    assert 'href="/specs/#memory"' in page
+    assert 'href="specs/#memory"' in page
+    assert 'href="/specs/"' in (root / "site" / "404.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://h20.example.org/">' in page
 
 
@@ -141,7 +151,7 @@ def test_sitemap_and_feed_are_valid_xml(built_fixture: Path) -> None:
 def test_assets_have_content_hashes(built_fixture: Path) -> None:
     css = list((built_fixture / "assets").glob("style.*.css"))
     assert len(css) == 1 and re.fullmatch(r"style\.[0-9a-f]{10}\.css", css[0].name)
-    assert f'href="/repo/assets/{css[0].name}"' in html(built_fixture, "index.html")
+    assert f'href="assets/{css[0].name}"' in html(built_fixture, "index.html")
 
 
 def test_stylesheet_is_minified(built_fixture: Path) -> None:
@@ -156,7 +166,7 @@ def test_stylesheet_is_minified(built_fixture: Path) -> None:
 
 def test_glossary_terms_link_on_first_use_only(built_fixture: Path) -> None:
     page = html(built_fixture, "specs/index.html")
-    assert page.count('href="/repo/glossary/#term-hbm"') == 1
+    assert page.count('href="../glossary/#term-hbm"') == 1
     assert 'id="term-hbm"' in html(built_fixture, "glossary/index.html")
 
 

