@@ -19,6 +19,7 @@ DEFAULTS = {
     "sources_page": "/sources/",
     "as_of": None,             # the date the facts are current to (TOML date)
     "offline": False,          # also write each edition as one file (offline.py)
+    "search": False,           # index the written pages for the search page (search.py)
 }
 # Each [languages.CODE] table: key -> required?
 LANGUAGE_KEYS = {

@@ -64,6 +64,7 @@ class PageState:
     links: list[tuple[str, tuple]] = field(default_factory=list)  # (href as written, tokens)
     problems: list[tuple] = field(default_factory=list)  # (token or tokens to locate, message)
     facts: set = field(default_factory=set)  # what the page prints from data/: twins must agree
+    terms: list = field(default_factory=list)  # glossary paths linked, in order: the page's term list
 
     def number(self, sid: str) -> tuple[int, int]:
         """(reference number, occurrence) for a citation of sid, numbering on first use."""
@@ -379,6 +380,7 @@ def link_terms(root: etree.Element, ctx: Context) -> None:
             if path in linked:
                 continue
             linked.add(path)
+            ctx.state.terms.append(path)
             a = etree.Element("a", {"href": ctx.base_path + path[1:], "class": "term"})
             a.text = m[1]
             if head is None:

@@ -14,7 +14,7 @@ import re
 
 from markupsafe import Markup
 
-_ARTICLE = re.compile(r"<article>(.*?)</article>", re.S)
+_ARTICLE = re.compile(r"<article[^>]*>(.*?)</article>", re.S)
 _SECTION_NAV = re.compile(r'\s*<nav class="section".*?</nav>', re.S)
 _FORM = re.compile(r'<section class="estimator" data-estimator.*?</section>', re.S)
 _ID_REFS = re.compile(r'\s(id|for|aria-labelledby|aria-describedby)="([^"]+)"')
@@ -69,12 +69,13 @@ def build(env, pages: list, articles: dict[str, str], css: str, root: str, onlin
 
 def reading_order(pages: list, sections) -> list:
     """The navigation's pages, each followed by the other pages of its section; then the rest
-    (the 404 page is not part of the explainer)."""
+    (the 404 page is not part of the explainer, and the search page works only online)."""
     order, seen = [], set()
     for page in sorted((p for p in pages if "nav" in p.meta), key=lambda p: (p.meta["nav"], p.key)):
         for member in sections(page.url) or [page]:
             if member.url not in seen:
                 seen.add(member.url)
                 order.append(member)
-    order += [p for p in sorted(pages, key=lambda p: p.key) if p.url not in seen and p.key != "/404.html"]
+    order += [p for p in sorted(pages, key=lambda p: p.key) if p.url not in seen and p.key != "/404.html"
+              and p.meta.get("layout", "page") == "page"]
     return order

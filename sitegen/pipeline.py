@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import catalog, translations
+from . import catalog, search, translations
 from .config import load_config
 from .content import read_pages
 from .data import load_data
@@ -35,7 +35,7 @@ def render(root: Path, base_url: str | None = None, memory=None, sink=None) -> t
         raise BuildFailed(problems.sorted())
     assets = hash_assets(root / "static")
     site = Site(root, config, data, pages, {name: hashed for name, (hashed, _) in assets.items()}, listed_on,
-                messages, assets["style.css"][1].decode("utf-8") if "style.css" in assets else "")
+                messages, "".join(assets[name][1].decode("utf-8") for name in ("style.css", "figures.css") if name in assets))
     files = render_site(site, problems, memory, sink)
     if problems:
         raise BuildFailed(problems.sorted())
@@ -60,6 +60,10 @@ def build(root: Path, out_dir: Path, base_url: str | None = None, memory=None) -
                 for rel in sorted(files):
                     if files[rel] is not None:
                         stage.write(rel, files[rel])
+                if site.config.get("search"):
+                    # From the written pages, as a reader's browser gets them. The preview
+                    # server indexes once, here, at its first build; later edits are not re-indexed.
+                    search.index(stage.tmp)
                 stage.commit()
     if memory is not None:
         memory.remember(site, files)

