@@ -336,3 +336,224 @@ def test_offline_edition_opens_from_disk_with_no_network(browser, real_site, edi
             assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) > chapters
         context.close()
     assert not requests, requests[:10]
+
+
+# ---- find and cite: search, previews, margin contents, permalinks, citations ---------------
+
+# A query a reader might type, and the page that should come first. Each expected page is where
+# the site discusses the thing itself (a claim checked, the page on a rule or a dispute), not a
+# list of sources that mention it; sources lists count for less in the index (blocks/sources.html).
+SEARCHES = [
+    ("", "Lutnick", "claims/beijing/"),
+    ("", "NVLink 400", "claims/"),
+    ("", "Transformer Engine", "claims/"),
+    ("", "window guidance", "dispute/beijing/"),
+    ("", "revenue share", "export-controls/2025/"),
+    ("", "TPP", "export-controls/h20/"),
+    ("", "4.0 TB/s", "inference/"),
+    ("zh/", "网信办", "zh/claims/beijing/"),
+    ("zh/", "窗口指导", "zh/dispute/beijing/"),
+    ("zh/", "收入分成", "zh/export-controls/2025/"),
+    ("zh/", "后门", "zh/claims/beijing/"),
+]
+
+
+def test_search_finds_each_query_first_in_its_edition(browser, origin) -> None:
+    """Each query on its edition's search page: the expected page comes first, results stay in
+    that edition, and nothing fails, leaves the site or breaks the page's CSP."""
+    problems = []
+    for edition, query, expected in SEARCHES:
+        from urllib.parse import quote
+        context, tab, log = visit(browser, origin, f"{edition}search/?q={quote(query)}")
+        tab.wait_for_selector("#results > li", timeout=15000)
+        hrefs = tab.eval_on_selector_all("#results > li > a", "els => els.map(a => a.getAttribute('href'))")
+        if hrefs[0] != origin[1] + expected:
+            problems.append(f"{query!r}: first result {hrefs[0]}, expected {origin[1] + expected}")
+        if any(h.startswith(origin[1] + "zh/") != (edition == "zh/") for h in hrefs):
+            problems.append(f"{query!r}: results from the other edition: {hrefs}")
+        status = tab.inner_text("#search-status")
+        if query not in status:
+            problems.append(f"{query!r}: status says {status!r}")
+        problems += [f"{query!r} {kind}: {item}" for kind, items in log.items() for item in items]
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_search_result_links_to_the_claim_itself(browser, origin) -> None:
+    """A passage inside a claim links to that claim's anchor, and following it lands there."""
+    context, tab, _ = visit(browser, origin, "search/?q=NVLink%20400")
+    tab.wait_for_selector("#results > li", timeout=15000)
+    deep = tab.locator("#results > li:first-child ul a").first
+    assert deep.get_attribute("href").endswith("/claims/#claim-h20-nvlink-cut-to-400")
+    deep.click()
+    tab.wait_for_url("**/claims/#claim-h20-nvlink-cut-to-400")
+    assert tab.evaluate("(() => { const r = document.getElementById('claim-h20-nvlink-cut-to-400')"
+                        ".getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; })()")
+    context.close()
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_no_search_code_loads_before_the_box_is_used(browser, origin, edition) -> None:
+    """A page loads nothing of the search; typing in the header's box and pressing Enter opens
+    the search page with the results, and only then are Pagefind's files fetched."""
+    context, tab, log = visit(browser, origin, edition + "specs/", viewport="phone")
+    fetched = []
+    tab.on("request", lambda r: "/pagefind/" in r.url and fetched.append(r.url))
+    tab.wait_for_timeout(300)
+    assert not fetched and not tab.evaluate("performance.getEntriesByType('resource')"
+                                            ".some(e => e.name.includes('/pagefind/'))")
+    box = tab.locator("header form[role=search] input")
+    box.fill("H800")
+    with tab.expect_navigation():
+        box.press("Enter")
+    tab.wait_for_selector("#results > li", timeout=15000)
+    assert tab.url.endswith(f"{edition}search/?q=H800"), tab.url
+    assert fetched and any(u.endswith("pagefind.js") for u in fetched)
+    assert tab.input_value("#q") == "H800"
+    assert not log["console"] and not log["csp"] and not log["foreign"], log
+    context.close()
+
+
+def test_search_page_without_javascript_points_elsewhere(browser, origin) -> None:
+    for edition in ("", "zh/"):
+        context, tab, _ = visit(browser, origin, edition + "search/", javascript=False)
+        status = tab.locator("#search-status")
+        assert status.is_visible()
+        targets = status.locator("a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        assert {t.rstrip("/").rsplit("/", 1)[-1] for t in targets} == {"glossary", "claims", "sources"}, targets
+        context.close()
+
+
+def _preview_box(tab) -> dict:
+    return tab.evaluate("""(() => { const p = document.getElementById('preview');
+        const r = p.getBoundingClientRect();
+        return {hidden: p.hidden, left: r.left, right: r.right, text: p.innerText,
+                width: document.documentElement.clientWidth}; })()""")
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_previews_open_on_hover_and_focus_and_close_on_escape(browser, origin, edition) -> None:
+    """At 375 px: hovering a citation shows its source, keyboard focus on a glossary term shows
+    its definition, both inside the viewport and tied to their trigger by aria-describedby;
+    Escape closes; nothing on the page moves (no layout shift); axe finds nothing while open."""
+    context, tab, log = visit(browser, origin, edition + "dispute/beijing/", viewport="phone", bypass_csp=True)
+    tab.evaluate("""window.__shift = 0; new PerformanceObserver(l => l.getEntries()
+        .forEach(e => { window.__shift += e.value; })).observe({type: 'layout-shift', buffered: false});""")
+    cite = tab.locator("sup.cite a").nth(3)
+    cite.scroll_into_view_if_needed()
+    cite.hover()
+    tab.wait_for_function("!document.getElementById('preview').hidden")
+    box = _preview_box(tab)
+    number = cite.get_attribute("href")
+    title = tab.locator(f"{number} cite").inner_text()
+    assert title in box["text"], (title, box["text"])
+    assert 0 <= box["left"] and box["right"] <= box["width"], box
+    assert cite.get_attribute("aria-describedby") == "preview"
+    assert tab.locator("#preview").get_attribute("role") == "tooltip"
+    tab.keyboard.press("Escape")
+    assert _preview_box(tab)["hidden"] and cite.get_attribute("aria-describedby") is None
+
+    term = tab.locator("a.term").first
+    term.focus()
+    box = _preview_box(tab)
+    definition = tab.locator("#def-" + term.get_attribute("href").split("#term-")[1] + " + dd").inner_text()
+    assert not box["hidden"] and definition in box["text"]
+    assert 0 <= box["left"] and box["right"] <= box["width"], box
+    tab.evaluate(AXE.read_text())
+    result = tab.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', "
+                          "'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})")
+    assert not result["violations"], [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+    tab.keyboard.press("Escape")
+    assert _preview_box(tab)["hidden"]
+    tab.keyboard.press("Tab")  # focus moves on: no preview follows a non-trigger
+    assert tab.evaluate("window.__shift") == 0
+    assert not log["console"], log
+    context.close()
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_contents_sit_in_the_margin_on_wide_screens_only(browser, origin, edition) -> None:
+    """At 1280 px the page's contents are beside the text and stay in view when the reader
+    scrolls, with the section being read marked; at 375 px they stay above the text."""
+    page = edition + "inference/"
+    context, tab, _ = visit(browser, origin, page)
+    geometry = "(() => { const t = document.querySelector('.toc').getBoundingClientRect(); " \
+               "const p = document.querySelector('.prose').getBoundingClientRect(); " \
+               "return {tocLeft: t.left, tocTop: t.top, proseRight: p.right, proseTop: p.top}; })()"
+    wide = tab.evaluate(geometry)
+    assert wide["tocLeft"] >= wide["proseRight"], wide
+    target = tab.locator(".toc a").nth(2)
+    section = target.get_attribute("href")
+    tab.locator(section).scroll_into_view_if_needed()
+    tab.evaluate(f"document.querySelector('{section}').scrollIntoView()")
+    marked = tab.locator(f'.toc a[href="{section}"]')
+    for _ in range(50):  # polled from here: the page's CSP forbids the string eval wait_for_function uses
+        if marked.get_attribute("aria-current") == "location":
+            break
+        tab.wait_for_timeout(20)
+    assert marked.get_attribute("aria-current") == "location"
+    after = tab.evaluate(geometry)
+    assert 0 <= after["tocTop"] < 100, after  # still in view, at the top of the window
+    context.close()
+    context, tab, _ = visit(browser, origin, page, viewport="phone")
+    narrow = tab.evaluate(geometry)
+    assert narrow["tocTop"] < narrow["proseTop"] and narrow["tocLeft"] < narrow["proseRight"], narrow
+    context.close()
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_permalinks_show_on_hover_and_focus_and_resolve(browser, origin, edition) -> None:
+    """The claim's ¶ link is hidden until the row is hovered or the link focused; its address
+    opens the same claim in either edition, scrolled into view."""
+    claim = "claim-h20-nvlink-cut-to-400"
+    context, tab, _ = visit(browser, origin, f"{edition}claims/#{claim}")
+    link = tab.locator(f"#{claim} a.pl")
+    assert link.get_attribute("href") == f"#{claim}"
+    assert tab.evaluate(f"(() => {{ const r = document.getElementById('{claim}').getBoundingClientRect();"
+                        " return r.top >= -1 && r.top < innerHeight; })()")  # -1: sub-pixel rounding
+    assert link.evaluate("el => el.closest(':target') !== null")  # the linked item is marked
+    tab.mouse.move(0, 0)
+    opacity = "el => getComputedStyle(el).opacity"
+    assert link.evaluate(opacity) == "0"
+    tab.locator(f"#{claim} td").first.hover()
+    assert link.evaluate(opacity) == "1"
+    tab.mouse.move(0, 0)
+    link.focus()
+    assert link.evaluate(opacity) == "1"
+    assert link.get_attribute("aria-label")
+    context.close()
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_cite_this_page_copies_a_reference_bibtex_and_csl_json(browser, origin, edition) -> None:
+    """Every part of the citation names the page, its address and the day it was last reviewed;
+    the copy buttons put it on the clipboard with today's date as the date accessed."""
+    import datetime
+    import json
+    context, tab, _ = visit(browser, origin, edition + "specs/")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    title = tab.locator("h1").inner_text()
+    canonical = tab.locator("link[rel=canonical]").get_attribute("href")
+    reviewed = tab.locator(".reviewed time").get_attribute("datetime")
+    today = datetime.date.today().isoformat()
+    reference = tab.locator("#citation").inner_text()
+    assert title in reference and canonical in reference
+    buttons = tab.locator(".cite-page button.copy")
+    assert buttons.count() == 3
+    copied = []
+    for i in range(3):
+        label = buttons.nth(i).inner_text()
+        buttons.nth(i).click()
+        for _ in range(100):  # polled: the page's CSP forbids the string eval wait_for_function uses
+            if buttons.nth(i).inner_text() != label:
+                break
+            tab.wait_for_timeout(20)
+        copied.append(tab.evaluate("navigator.clipboard.readText()"))
+    assert title in copied[0] and canonical in copied[0] and today in copied[0]
+    assert f"title = {{{title}}}" in copied[1] and f"url = {{{canonical}}}" in copied[1]
+    assert f"date = {{{reviewed}}}" in copied[1] and f"urldate = {{{today}}}" in copied[1]
+    csl = json.loads(copied[2])[0]
+    assert csl["title"] == title and csl["URL"] == canonical and csl["type"] == "webpage"
+    assert csl["issued"]["date-parts"][0] == [int(x) for x in reviewed.split("-")]
+    assert csl["accessed"]["date-parts"][0] == [int(x) for x in today.split("-")]
+    context.close()
