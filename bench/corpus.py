@@ -288,8 +288,10 @@ def write_ours(pages: list[Page], out: Path) -> None:
     text = (REPO / "site.toml").read_text(encoding="utf-8")
     tables = [i for i in range(len(text)) if text.startswith("[languages.", i)]
     text = text[:tables[1]] if len(tables) > 1 else text
-    # No offline edition either: a one-file copy of 1,000 pages measures nothing the peers do.
-    (out / "site.toml").write_text(text.replace("offline = true", "offline = false"), encoding="utf-8")
+    # No offline edition or search index either: a one-file copy of 1,000 pages, or a Pagefind
+    # index, measures nothing the peers do (the real site's build below includes both).
+    text = text.replace("offline = true", "offline = false").replace("search = true", "search = false")
+    (out / "site.toml").write_text(text, encoding="utf-8")
     content = out / "content"
     content.mkdir()
 

@@ -598,7 +598,17 @@ def main(argv: list[str] | None = None) -> int:
         if "ours" in tools:
             real = Job("real site", [str(PY), str(ROOT / "build.py"), "--out", str(args.work / "real-site")],
                        ROOT, [args.work / "real-site"])
-            startup = [Job('.venv/bin/python -c "import sitegen.pipeline"', [str(PY), "-c", "import sitegen.pipeline"], ROOT),
+            # The same site without its search index, to show what Pagefind adds to a full build.
+            bare = args.work / "real-no-search"
+            shutil.rmtree(bare, ignore_errors=True)
+            for name in ("content", "data", "templates", "static", "i18n"):
+                shutil.copytree(ROOT / name, bare / name)
+            (bare / "site.toml").write_text((ROOT / "site.toml").read_text(encoding="utf-8")
+                                            .replace("search = true", "search = false"), encoding="utf-8")
+            startup = [Job("build.py --root bench/work/real-no-search (search = false)",
+                           [str(PY), str(ROOT / "build.py"), "--root", str(bare), "--out", str(bare / "site")],
+                           ROOT, [bare / "site"]),
+                       Job('.venv/bin/python -c "import sitegen.pipeline"', [str(PY), "-c", "import sitegen.pipeline"], ROOT),
                        Job('.venv/bin/python -c pass', [str(PY), "-c", "pass"], ROOT)]
             try:
                 bench_jobs([real, *startup], args.runs, "real site and start-up")

@@ -136,8 +136,8 @@ async function start() {
   input.addEventListener("input", () => run(input.value));
   const query = new URL(location.href).searchParams.get("q") || "";
   input.value = query;
+  // No autofocus: the first Tab on every page reaches the skip link, this one included.
   if (query) await run(query);
-  else input.focus();
 }
 
 start();
