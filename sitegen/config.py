@@ -17,7 +17,6 @@ DEFAULTS = {
     "repository": None,        # required: where readers report errors (issues)
     "glossary_page": "/glossary/",
     "sources_page": "/sources/",
-    "as_of": None,             # the date the facts are current to (TOML date)
     "offline": False,          # also write each edition as one file (offline.py)
     "search": False,           # index the written pages for the search page (search.py)
 }

@@ -28,6 +28,7 @@ FRONT_MATTER = {
     "scripts": (list, False),
     "order": (int, False),          # position among the pages of its section (see sections.py)
     "lists_sources": (dict, False),  # which sources this page lists (see sections.py)
+    "latest": (str, False),         # "site": show the latest event on record, not the page's own
 }
 # lists_sources = {kinds = [...], from = "2025-08", until = "2026"}: dates compare as text.
 LISTS_SOURCES = {"kinds": list, "from": str, "until": str}
@@ -194,6 +195,9 @@ def _check_meta(meta: dict, label: str, lines: dict, problems: Problems) -> bool
             ok = False
         if key == "lists_sources":
             ok = _check_lists_sources(value, label, line, problems) and ok
+        if key == "latest" and value != "site":
+            problems.add(label, line, f"front matter 'latest' can only be \"site\" (the latest event on record), got {value!r}")
+            ok = False
     if ok and meta["updated"] < meta["date"]:
         problems.add(label, lines["updated"], "'updated' is earlier than 'date'")
         ok = False

@@ -157,6 +157,7 @@ class _Tracking:
         self.page: Page | None = None
         self.used: set = set()    # (chip, metric) figures the page prints
         self.tables: set = set()  # parts of data/ its blocks read, e.g. "timeline", "values"
+        self.dates: set = set()   # dates of the events its blocks report (timeline, later developments)
 
 
 class Edition:
@@ -173,7 +174,9 @@ class Edition:
         env.globals.update(data=_Reading(data, seen),
                            estimator_chips=lambda: seen.update({"values"}) or estimate.chip_inputs(data),
                            estimator_rows=lambda: seen.update({"values", "models", "scenarios"})
-                           or estimate.scenario_rows(data))
+                           or estimate.scenario_rows(data),
+                           reports=lambda dates: tracking.dates.update(d for d in dates if d) or "",
+                           latest_event=max((e["date"] for e in data.timeline), default=None))
         terms = []
         glossary = site.config.get("glossary_page")
         if glossary and any(p.key == glossary for p in self.pages):
@@ -261,7 +264,11 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         tracking.page = page
         tracking.used.clear()
         tracking.tables.clear()
+        tracking.dates.clear()
         html, toc, state = markup.convert(edition.md, edition.ctx, page.body, page.url)
+        # The latest event the page reports: dates in its text ({{2025-08-11}}) and in its blocks.
+        # Text dates compare as text, so a month-only "2025-08" counts as later than 2025-07-31.
+        page.latest = max(tracking.dates | {text for kind, text in state.facts if kind == "date"}, default=None)
         page.uses = frozenset(tracking.used) | frozenset(tracking.tables)
         page.figures = any(text.startswith(FIGURE_BLOCKS) for kind, text in state.facts if kind == "block")
         # The glossary terms this page links, defined again at its foot for the previews.
@@ -421,7 +428,8 @@ def data_files(site: Site) -> dict[str, bytes]:
     from .schema import TABLES
 
     out: dict[str, bytes] = {}
-    meta = {"license": next(iter(site.languages.values()))["license"], "as_of": site.config["as_of"].isoformat(),
+    meta = {"license": next(iter(site.languages.values()))["license"],
+            "latest_event": max((e["date"] for e in site.data.timeline), default=None),
             "source": site.abs_url(site.config["sources_page"])}
     for name, table in TABLES.items():
         out[f"data/{name}.csv"] = (site.root / "data" / table.file).read_bytes()

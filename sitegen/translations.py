@@ -19,7 +19,7 @@ from .errors import Problems
 from .schema import TABLES
 
 # Front matter that only the default-language page sets: its translations inherit it.
-STRUCTURE = ("nav", "order", "toc", "layout", "scripts", "lists_sources", "slug")
+STRUCTURE = ("nav", "order", "toc", "layout", "scripts", "lists_sources", "slug", "latest")
 
 
 def _twin_id(page: Page) -> str:

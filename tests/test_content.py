@@ -115,12 +115,25 @@ def test_every_source_is_used_somewhere_and_listed_once(real_site: Path) -> None
         assert sorted(found) == sorted(ids), f"every source has exactly one entry on the {edition} sources pages"
 
 
-def test_every_page_shows_review_date_and_as_of(real_site: Path) -> None:
+def test_every_page_shows_review_date_and_latest_event(real_site: Path) -> None:
+    """Every page says when it was last reviewed; a page that reports events names the latest
+    of them, found here from the page itself (the dates of its text and blocks, not the dates a
+    verdict holds at); the home and timeline pages name the latest event in data/timeline.csv.
+    No page claims its facts are current to a date ("facts as of")."""
+    on_record = max(r["date"] for r in csv.DictReader((ROOT / "data" / "timeline.csv").open(encoding="utf-8")))
     for page in built_pages(real_site):
         text = page_file(real_site, page).read_text()
-        reviewed, as_of = ("最后审阅", "事实截至") if page.startswith("zh/") else ("Last reviewed", "Facts as of")
+        reviewed = "最后审阅" if page.startswith("zh/") else "Last reviewed"
         assert re.search(reviewed + r"[^<]{0,3}<time datetime=\"\d{4}-\d{2}-\d{2}\">", text), page
-        assert as_of in text, page
+        assert "Facts as of" not in text and "事实截至" not in text, page
+        printed = re.search(r'<span class="latest">[^<]*<time datetime="([\d-]+)">', text)
+        if page.removeprefix("zh/") in ("", "timeline/"):
+            assert printed and printed[1] == on_record, (page, printed and printed[1], on_record)
+            continue
+        body = re.split(r'<section class="(?:references|terms|cite-page)"', text.split('<div class="prose">', 1)[-1])[0]
+        body = re.sub(r'<span class="holds">.*?</span>', "", body)
+        reported = re.findall(r'<time datetime="([\d-]+)">', body)
+        assert (printed[1] if printed else None) == (max(reported) if reported else None), page
 
 
 def test_downloads_round_trip_to_what_the_pages_print(real_site: Path) -> None:
