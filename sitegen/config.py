@@ -17,6 +17,7 @@ DEFAULTS = {
     "repository": None,        # required: where readers report errors (issues)
     "glossary_page": "/glossary/",
     "sources_page": "/sources/",
+    "changes_page": "/changes/",  # the page that prints data/changes.csv; its entries are in the feeds
     "offline": False,          # also write each edition as one file (offline.py)
     "search": False,           # index the written pages for the search page (search.py)
 }

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import evidence
+from . import changes, evidence
 from .errors import Problems
 from .schema import TABLES, Table
 
@@ -27,6 +27,7 @@ class Value:
     note: str = ""
     derived: bool = False
     line: int = 0  # its row in data/specs.csv (0 for derived figures)
+    reviewed: str = ""  # when its row was last checked against its sources (derived: the latest input's)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Data:
     scenarios: list[dict] = field(default_factory=list)
     thresholds: list[dict] = field(default_factory=list)
     figures: dict[str, dict] = field(default_factory=dict)
+    changes: list[dict] = field(default_factory=list)  # newest first
     raw: dict[str, list[dict]] = field(default_factory=dict)
 
     def value(self, chip: str, metric: str) -> Value:
@@ -86,7 +88,8 @@ def read_table(path: Path, table: Table, problems: Problems, label: str,
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        problems.add(label, 0, "file is missing")
+        if not table.optional:
+            problems.add(label, 0, "file is missing")
         return []
     except UnicodeDecodeError as exc:
         problems.add(label, 1, f"not UTF-8 ({exc.reason} at byte {exc.start})")
@@ -226,7 +229,7 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
         accepted_at[key] = row["line"]
         text = format_number(row["value"]) if number is not None else row["value"]
         data.values[key] = Value(chip, metric, text, number, spec["unit"], row["source"], row["note"],
-                                 line=row["line"])
+                                 line=row["line"], reviewed=row["reviewed"])
     for key, rows in data.rejected.items():
         if key not in data.values:
             problems.add(specs_label, rows[0]["line"],
@@ -263,6 +266,11 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
     for row in data.raw["figures"]:
         check_sources("figures", row, "source")
     data.figures = {r["id"]: r for r in data.raw["figures"]}
+    labels = {name: _rel(data_dir / TABLES[name].file, root) for name in TABLES}
+    for row in data.raw["changes"]:
+        check_sources("changes", row, "source")
+    data.changes = sorted(data.raw["changes"], key=lambda r: (r["date"], r["line"]), reverse=True)
+    changes.check(data, problems, labels)
     _derive(data)
     return data
 
@@ -283,7 +291,8 @@ def _derive(data: Data) -> None:
             sources = tuple(dict.fromkeys(s for v in used for s in v.sources))
             text = f"{result:,.{decimals}f}"
             data.values[(chip, metric)] = Value(chip, metric, text, round(result, decimals),
-                                                data.metrics[metric]["unit"], sources, derived=True)
+                                                data.metrics[metric]["unit"], sources, derived=True,
+                                                reviewed=max(v.reviewed for v in used))
 
 
 def _rel(path: Path, root: Path) -> str:

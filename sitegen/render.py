@@ -379,7 +379,8 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         if page.key != "/404.html" and page.meta.get("layout", "page") == "page":
             files.update(cite.files(page, site))
     files[".nojekyll"] = b""
-    files.update(memory.data_files if memory and memory.same_data(site) else data_files(site))
+    files.update(memory.data_files if memory and memory.same_data(site)
+                 else data_files(site, [edition.env for edition in editions.values()]))
     if not unrendered:  # links into a page that failed to render would all look broken
         check_links(site, files, problems)
         if len(editions) > 1:
@@ -422,26 +423,72 @@ def _refs(page: Page) -> list[tuple]:
     return [(r["number"], r["id"], r["uses"]) for r in page.references]
 
 
-def data_files(site: Site) -> dict[str, bytes]:
-    """data/ for download: each file as authored (CSV) and parsed (JSON), plus values.csv,
-    every figure as printed on the site (derived ones included) with its source ids."""
-    from .schema import TABLES
+def data_files(site: Site, envs: list) -> dict[str, bytes]:
+    """data/ for download: each file as authored (CSV) and parsed (JSON), numbers written as
+    plain numbers ("4.5 billion" as 4500000000); values.csv (and .json), every figure as
+    printed on the site, derived ones included, as a number with its unit, sources and review
+    date; and README.md, the licence and how to cite, in every language (templates/data-readme.md)."""
+    from .schema import TABLES, amount
 
     out: dict[str, bytes] = {}
     meta = {"license": next(iter(site.languages.values()))["license"],
             "latest_event": max((e["date"] for e in site.data.timeline), default=None),
             "source": site.abs_url(site.config["sources_page"])}
     for name, table in TABLES.items():
-        out[f"data/{name}.csv"] = (site.root / "data" / table.file).read_bytes()
-        rows = [{k: list(v) if isinstance(v, tuple) else v for k, v in r.items() if k != "line"}
-                for r in site.data.raw[name]]
+        path = site.root / "data" / table.file
+        if not path.exists():  # an optional table (published.csv) the site does not have
+            continue
+        amounts = [c.name for c in table.columns if c.parse is amount]
+        rows = [{k: list(v) if isinstance(v, tuple) else (plain_amount(v) if k in amounts else v)
+                 for k, v in r.items() if k != "line"} for r in site.data.raw[name]]
+        out[f"data/{name}.csv"] = _rewrite_csv(path, amounts) if amounts else path.read_bytes()
         out[f"data/{name}.json"] = _json({**meta, "rows": rows})
-    lines = ["chip,metric,value,unit,derived,sources"]
+    columns = ["chip", "metric", "value", "text", "unit", "derived", "sources", "reviewed"]
+    values = []
     for (chip, metric), v in sorted(site.data.values.items()):
-        cells = [chip, metric, v.text, v.unit, "yes" if v.derived else "no", ";".join(v.sources)]
-        lines.append(",".join(_csv_cell(c) for c in cells))
+        # A number as a number (no thousands separator), a text figure (HBM3) in its own column.
+        number = None if v.number is None else (int(v.number) if float(v.number).is_integer() else v.number)
+        values.append({"chip": chip, "metric": metric, "value": number, "text": v.text if number is None else "",
+                       "unit": v.unit, "derived": v.derived, "sources": list(v.sources), "reviewed": v.reviewed})
+    lines = [",".join(columns)] + [",".join(_csv_cell(_cell(row[c])) for c in columns) for row in values]
     out["data/values.csv"] = ("\n".join(lines) + "\n").encode("utf-8")
+    out["data/values.json"] = _json({**meta, "rows": values})
+    out["data/README.md"] = "\n".join(env.get_template("data-readme.md").render() for env in envs).encode("utf-8")
     return out
+
+
+def plain_amount(text: str) -> int | float:
+    """'4.5 billion' -> 4500000000, '700000' -> 700000, '15' -> 15: exact, by decimal arithmetic."""
+    from decimal import Decimal
+
+    number, _, scale = text.partition(" ")
+    value = Decimal(number) * {"": 1, "thousand": 10**3, "million": 10**6, "billion": 10**9}[scale]
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _rewrite_csv(path: Path, amounts: list[str]) -> bytes:
+    """A data file with its amount columns as plain numbers, every other cell as authored."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+    index = [i for i, name in enumerate(rows[0]) if name.strip() in amounts]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(rows[0])
+    for row in rows[1:]:
+        writer.writerow([str(plain_amount(c)) if i in index and c else c for i, c in enumerate(row)])
+    return buf.getvalue().encode("utf-8")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ";".join(value)
+    return str(value)
 
 
 def _csv_cell(text: str) -> str:

@@ -48,6 +48,13 @@ def partial_date(value: str) -> str:
     return value
 
 
+def day(value: str) -> str:
+    """A full date, YYYY-MM-DD (a review or a change happens on a day)."""
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+        raise ValueError(f"'{value}' is not a full date (YYYY-MM-DD)")
+    return partial_date(value)
+
+
 def id_list(value: str) -> tuple[str, ...]:
     """One or more ids separated by ';'."""
     items = tuple(part.strip() for part in value.split(";"))
@@ -124,6 +131,7 @@ class Table:
     file: str
     columns: tuple[Column, ...]
     key: str | None = None
+    optional: bool = False  # a missing file is an empty table, not a problem
 
 
 SOURCE_KINDS = ("datasheet", "regulation", "filing", "press-release", "news", "analysis", "paper", "reference")
@@ -137,6 +145,8 @@ VERDICTS = ("confirmed", "reported", "disputed", "unsupported", "wrong", "unveri
 ACCESS = ("original", "syndicated", "reprint", "relay")
 # A row whose every source is a reprint or a relay says so on the page (evidence.py).
 SOURCING = ("no-original",)
+# What a dated entry of the changes log records (data/changes.csv, the "What changed" page).
+CHANGES = ("publication", "figure", "verdict", "event", "correction", "site")
 
 TABLES = {
     "sources": Table("sources.csv", key="id", columns=(
@@ -156,7 +166,8 @@ TABLES = {
     )),
     "specs": Table("specs.csv", columns=(
         Column("chip", ident), Column("metric", ident), Column("value", text, translated="optional"),
-        Column("source", id_list), Column("accepted", yes_no), Column("note", text, False, translated=True),
+        Column("source", id_list), Column("accepted", yes_no), Column("reviewed", day),
+        Column("note", text, False, translated=True),
     )),
     "timeline": Table("timeline.csv", key="id", columns=(
         Column("id", ident), Column("date", partial_date), Column("dated", one_of("event", "report"), False),
@@ -198,5 +209,19 @@ TABLES = {
     "figures": Table("figures.csv", key="id", columns=(
         Column("id", ident), Column("value", amount), Column("unit", text), Column("source", id_list),
         Column("note", text, False),
+    )),
+    # The changes log, newest entries first on the page: what changed, where (a site path with
+    # its #anchor), why, and for a figure or a verdict its id (chip.metric, fig:id or a claim's
+    # id) with the old and new value; the build checks figures and verdicts against it (data.py).
+    "changes": Table("changes.csv", key="id", columns=(
+        Column("id", ident), Column("date", day), Column("kind", one_of(*CHANGES)), Column("link", text),
+        Column("what", text, translated=True), Column("why", text, translated=True),
+        Column("item", text, False), Column("old", text, False), Column("new", text, False),
+        Column("source", id_list, False),
+    )),
+    # The figures and verdicts as first published (written once, never edited): with the
+    # changes log, what each must be now. Without this file the check is off (a new site).
+    "published": Table("published.csv", optional=True, columns=(
+        Column("item", text), Column("value", text), Column("source", id_list, False),
     )),
 }

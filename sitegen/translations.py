@@ -113,6 +113,7 @@ def localize(data, code: str, default: str):
     out.sources, out.chips, out.metrics, out.models = (by_id[n] for n in ("sources", "chips", "metrics", "models"))
     out.verdicts = by_id["verdicts"]
     out.timeline = [swap("timeline", r) for r in data.timeline]
+    out.changes = [swap("changes", r) for r in data.changes]
     out.claims, out.glossary, out.thresholds = out.raw["claims"], out.raw["glossary"], out.raw["thresholds"]
     out.scenarios = out.raw["scenarios"]
     out.figures = {r["id"]: r for r in out.raw["figures"]}

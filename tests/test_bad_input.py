@@ -26,6 +26,28 @@ def append(path: Path, text: str) -> None:
         fh.write(text)
 
 
+def publish(root: Path) -> None:
+    """Record the fixture's figures and verdicts as first published (data/published.csv), as
+    a published site has them, so that the changes log is checked from here on."""
+    import csv
+    rows = ["item,value,source"]
+    for r in csv.DictReader((root / "data/specs.csv").open(encoding="utf-8")):
+        if r["accepted"] == "yes":
+            rows.append(f"{r['chip']}.{r['metric']},{r['value']},{r['source']}")
+    for r in csv.DictReader((root / "data/figures.csv").open(encoding="utf-8")):
+        rows.append(f"fig:{r['id']},{r['value']},{r['source']}")
+    for r in csv.DictReader((root / "data/claims.csv").open(encoding="utf-8")):
+        rows.append(f"claim:{r['id']},{r['verdict']},")
+    (root / "data/published.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def change_figure(root: Path, entry: str = "") -> None:
+    """After publication, the H20's memory bandwidth goes from 4.0 to 4.1 (with an entry, if given)."""
+    publish(root)
+    edit(root / "data/specs.csv", "h20,memory_bandwidth,4.0,", "h20,memory_bandwidth,4.1,")
+    append(root / "data/changes.csv", entry)
+
+
 # (id, change to make in the project, expected "file:line", expected words in the message)
 CASES = [
     ("front-matter-syntax", lambda r: edit(r / "content/about.md", 'title = "About"', 'title = "About'),
@@ -67,10 +89,10 @@ CASES = [
     ("unknown-block", lambda r: append(r / "content/about.md", "\n{{< nosuchblock >}}\n"),
      "content/about.md:10", "block 'nosuchblock'"),
     ("csv-wrong-cell-count", lambda r: append(r / "data/specs.csv", "h20,power,400,sheet\n"),
-     "data/specs.csv:11", "row has 4 cells, the header has 8"),
-    ("csv-non-numeric", lambda r: append(r / "data/specs.csv", "h20,power,four hundred,sheet,yes,,,\n"),
+     "data/specs.csv:11", "row has 4 cells, the header has 9"),
+    ("csv-non-numeric", lambda r: append(r / "data/specs.csv", "h20,power,four hundred,sheet,yes,2026-01-01,,,\n"),
      "data/specs.csv:11", "must be a positive number"),
-    ("csv-negative", lambda r: append(r / "data/specs.csv", "h20,power,-400,sheet,yes,,,\n"),
+    ("csv-negative", lambda r: append(r / "data/specs.csv", "h20,power,-400,sheet,yes,2026-01-01,,,\n"),
      "data/specs.csv:11", "must be a positive number"),
     ("csv-duplicate-id", lambda r: append(r / "data/sources.csv", "sheet,news,X,Y,,2025,,en,original,X,no,Z,,X,Z,,X\n"),
      "data/sources.csv:5", "duplicate id 'sheet' (first on line 2)"),
@@ -80,7 +102,7 @@ CASES = [
      "data/timeline.csv:4", "unknown source id 'ghost'"),
     ("csv-missing-column", lambda r: edit(r / "data/chips.csv", "id,name,vendor,architecture,note", "id,name,vendor,note"),
      "data/chips.csv:1", "missing column(s) architecture"),
-    ("csv-two-accepted", lambda r: append(r / "data/specs.csv", "h20,memory_bandwidth,4.8,paper,yes,,,\n"),
+    ("csv-two-accepted", lambda r: append(r / "data/specs.csv", "h20,memory_bandwidth,4.8,paper,yes,2026-01-01,,,\n"),
      "data/specs.csv:11", "second accepted value for h20 memory_bandwidth"),
     ("template-syntax", lambda r: edit(r / "templates/page.html", "{% block main %}", "{% block main %}{% if %}"),
      "templates/page.html:2", "TemplateSyntaxError"),
@@ -136,7 +158,7 @@ CASES = [
      "content/specs.zh.md:1", "has anchors that differ from the English page"),
     ("missing-chinese-cell", lambda r: edit(r / "data/timeline.csv", ",获告知需要许可证。", ","),
      "data/timeline.csv:2", "column 'event_zh' is empty: the zh translation of 'event' is missing"),
-    ("text-value-untranslated", lambda r: edit(r / "data/specs.csv", "h20,memory_type,HBM3,sheet,yes,,HBM3,", "h20,memory_type,HBM3,sheet,yes,,,"),
+    ("text-value-untranslated", lambda r: edit(r / "data/specs.csv", "h20,memory_type,HBM3,sheet,yes,2026-01-01,,HBM3,", "h20,memory_type,HBM3,sheet,yes,2026-01-01,,,"),
      "data/specs.csv:3", "column 'value_zh' is empty: 'memory_type' is text"),
     ("catalogue-entry-untranslated", lambda r: edit(r / "i18n/zh/LC_MESSAGES/messages.po",
                                                     'msgid "On this page"\nmsgstr "本页内容"', 'msgid "On this page"\nmsgstr ""'),
@@ -147,6 +169,17 @@ CASES = [
     ("phrase-not-in-catalogue", lambda r: edit(r / "templates/page.html", "<h1>{{ page.meta.title }}</h1>",
                                                "<h1>{{ page.meta.title }}</h1> {{ _('A new phrase') }}"),
      "templates/page.html:6", "no zh translation of 'A new phrase'"),
+    ("figure-changed-without-entry", change_figure,
+     "data/specs.csv:2", "h20.memory_bandwidth is '4.1', but the record says '4.0'"),
+    ("figure-source-changed-without-entry", lambda r: (publish(r), edit(r / "data/specs.csv",
+                                                       "h20,memory_bandwidth,4.0,sheet,", "h20,memory_bandwidth,4.0,paper,")),
+     "data/specs.csv:2", "the sources of h20.memory_bandwidth changed from sheet to paper"),
+    ("change-entry-with-wrong-old-value", lambda r: change_figure(r, "bandwidth,2026-02-01,figure,/specs/,"
+                                                                 "Bandwidth corrected.,A new datasheet.,h20.memory_bandwidth,"
+                                                                 "3.9,4.1,,带宽更正。,新的数据手册。\n"),
+     "data/changes.csv:3", "old value '3.9' of h20.memory_bandwidth is not what the record held"),
+    ("verdict-changed-without-entry", lambda r: (publish(r), edit(r / "data/claims.csv", ",wrong,", ",disputed,")),
+     "data/claims.csv:2", "but the record says 'wrong'"),
 ]
 
 
@@ -164,6 +197,23 @@ def test_bad_input_is_reported_and_site_kept(site: Path, change, where: str, wor
     assert problems and all(LINE.match(line) for line in problems), problems
     assert any(line.startswith(where + ":") and words in line for line in problems), problems
     assert tree_digest(site / "site") == before
+
+
+def test_a_logged_change_builds_and_is_shown_in_both_editions_and_feeds(site: Path) -> None:
+    """The same change with its entry builds; the entry is on the changes page of each edition,
+    newest first, with its anchor, the old and new value, and in each edition's feed."""
+    change_figure(site, "bandwidth,2026-02-01,figure,/specs/#row-memory_bandwidth,Bandwidth corrected.,"
+                        "A new datasheet.,h20.memory_bandwidth,4.0,4.1,,带宽更正。,新的数据手册。\n")
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    for prefix, words in (("", "Bandwidth corrected."), ("zh/", "带宽更正。")):
+        page = (site / "site" / prefix / "changes/index.html").read_text(encoding="utf-8")
+        ids = re.findall(r'<li id="change-([^"]+)"><time datetime="([^"]+)"', page)
+        assert ids == [("bandwidth", "2026-02-01"), ("first-publication", "2025-06-01")], ids
+        assert words in page and "4.0" in page and "4.1" in page
+        assert 'href="../specs/#row-memory_bandwidth"' in page or 'href="../../specs/#row-memory_bandwidth"' in page
+        feed = (site / "site" / prefix / "feed.xml").read_text(encoding="utf-8")
+        assert f"{prefix}changes/#change-bandwidth</id>" in feed and words in feed
 
 
 def test_all_problems_are_reported_together(site: Path) -> None:

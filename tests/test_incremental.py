@@ -33,7 +33,7 @@ EDITS = {
     "data value": lambda r: edit(r / "data/specs.csv", "4.0", "4.1"),
     "timeline row": lambda r: edit(r / "data/timeline.csv", "New rules.", "Newer rules."),
     "source title": lambda r: edit(r / "data/sources.csv", "Chip X datasheet", "Chip X data sheet"),
-    "figure note": lambda r: edit(r / "data/specs.csv", "h20,memory_bandwidth,4.0,sheet,yes,,,", "h20,memory_bandwidth,4.0,sheet,yes,a note,,一条注释"),
+    "figure note": lambda r: edit(r / "data/specs.csv", "h20,memory_bandwidth,4.0,sheet,yes,2026-01-01,,,", "h20,memory_bandwidth,4.0,sheet,yes,2026-01-01,a note,,一条注释"),
     "translated text": lambda r: edit(r / "data/timeline.csv", "新规则。", "新的规则。"),
     "translated page": lambda r: edit(r / "content/about.zh.md", "为测试而建", "为测试而写"),
     "catalogue": lambda r: edit(r / "i18n/zh/LC_MESSAGES/messages.po", 'msgstr "本页内容"', 'msgstr "本页目录"'),
