@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, evidence
+from . import changes, evidence, provenance
 from .errors import Problems
 from .schema import TABLES, Table
 
@@ -267,6 +267,7 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
         check_sources("figures", row, "source")
     data.figures = {r["id"]: r for r in data.raw["figures"]}
     labels = {name: _rel(data_dir / TABLES[name].file, root) for name in TABLES}
+    provenance.check(data, problems, labels["sources"])
     for row in data.raw["changes"]:
         check_sources("changes", row, "source")
     data.changes = sorted(data.raw["changes"], key=lambda r: (r["date"], r["line"]), reverse=True)

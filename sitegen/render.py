@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cite, charts, estimate, evidence, formats, markup, offline, parallel, sections, translations
+from . import cite, charts, estimate, evidence, formats, markup, offline, parallel, provenance, sections, translations
 from .content import Page
 from .data import Data
 from .errors import Problems, line_of
@@ -137,7 +137,7 @@ def make_env(site: Site, code: str, messages, cache=None) -> jinja2.Environment:
                        date=lambda text, style="short": formats.date(text, lang["locale"], style),
                        amount=lambda value, unit: formats.figure(value, unit, lang["locale"]),
                        kv_kib=estimate.kv_kib, show=estimate.show, charts=charts,
-                       primary_kinds=evidence.PRIMARY_KINDS)
+                       primary_kinds=evidence.PRIMARY_KINDS, archive_url=provenance.archive_url)
     # A data cell may mark a quotation we translated with {{tr}}, as pages do (markup.py).
     mark = markup.Markup('<small class="tr">{}</small>'.format(
         markup.escape(env.get_template("partials/marks.html").module.our_translation())))

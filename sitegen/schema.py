@@ -152,8 +152,9 @@ TABLES = {
     "sources": Table("sources.csv", key="id", columns=(
         Column("id", ident), Column("kind", one_of(*SOURCE_KINDS)), Column("publisher", text, translated=True),
         Column("title", text), Column("author", text, False), Column("date", partial_date, False),
-        Column("url", https_url, False), Column("language", language),
-        Column("access", one_of(*ACCESS)), Column("origin", text, False, translated=True), Column("unnamed", yes_no),
+        Column("url", https_url, False), Column("original_url", https_url, False), Column("accessed", day, False),
+        Column("language", language), Column("access", one_of(*ACCESS)), Column("via", text, False, translated=True),
+        Column("origin", text, False, translated=True), Column("unnamed", yes_no),
         Column("reliability", text, translated=True), Column("note", text, False, translated=True),
     )),
     "chips": Table("chips.csv", key="id", columns=(
@@ -209,6 +210,11 @@ TABLES = {
     "figures": Table("figures.csv", key="id", columns=(
         Column("id", ident), Column("value", amount), Column("unit", text), Column("source", id_list),
         Column("note", text, False),
+    )),
+    # Each publisher whose own site we cite (access = original), with its web domains: a link
+    # elsewhere is a copy, and must say so (sitegen/provenance.py).
+    "publishers": Table("publishers.csv", key="name", columns=(
+        Column("name", text), Column("domains", id_list),
     )),
     # The changes log, newest entries first on the page: what changed, where (a site path with
     # its #anchor), why, and for a figure or a verdict its id (chip.metric, fig:id or a claim's

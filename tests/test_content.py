@@ -214,3 +214,44 @@ def _same_number(a, b) -> bool:
         return float(a) == float(b)
     except (TypeError, ValueError):
         return False
+
+
+def test_every_source_says_where_we_read_it_and_offers_an_archived_copy(real_site: Path) -> None:
+    """Each source's entry in the sources lists leads with its original publisher; a link on a
+    domain other than that publisher's (data/publishers.csv) is marked as a copy, with the site
+    it was read on and the original publisher named (or said to be unknown); every link has a
+    Wayback Machine copy dated the day we read it."""
+    import html
+    from urllib.parse import urlsplit
+    domains = {r["name"]: r["domains"].split(";") for r in
+               csv.DictReader((ROOT / "data" / "publishers.csv").open(encoding="utf-8"))}
+    entries = {}
+    for path in (real_site / "sources").rglob("index.html"):
+        text = path.read_text(encoding="utf-8")
+        for sid, body in re.findall(r'<dt id="src-([^"]+)">(.*?)(?=<dt id=|</dl>)', text, re.S):
+            entries[sid] = html.unescape(body)
+    sources = list(csv.DictReader((ROOT / "data" / "sources.csv").open(encoding="utf-8")))
+    assert set(entries) == {s["id"] for s in sources}
+    problems = []
+    for s in sources:
+        entry = entries[s["id"]]
+        first = re.search(r"<dd>(.*?)</dd>", entry, re.S)[1]
+        host = (urlsplit(s["url"]).hostname or "").rstrip(".")
+        own = s["publisher"] in domains and any(host == d or host.endswith("." + d) for d in domains[s["publisher"]])
+        if s["url"] and not own:
+            if s["access"] == "original":
+                problems.append(f"{s['id']}: {host} is not {s['publisher']}'s site, yet marked original")
+            elif s["access"] in ("syndicated", "reprint"):
+                if f"Read via {s['via']}" not in first:
+                    problems.append(f"{s['id']}: no 'read via' in {first[:80]!r}")
+                named = s["origin"] and re.sub(r"^[^,]*?, ", "", first).startswith(s["publisher"]) or \
+                    (s["origin"] and first.startswith(s["publisher"]))
+                if not named and "Original publisher not known." not in first:
+                    problems.append(f"{s['id']}: original publisher neither named first nor said unknown")
+            elif "A rewrite of" not in first:
+                problems.append(f"{s['id']}: a rewrite not marked as one")
+        if s["url"]:
+            archived = f"https://web.archive.org/web/{s['accessed'].replace('-', '')}/{s['url']}"
+            if f'href="{archived}"' not in entry:
+                problems.append(f"{s['id']}: no archived copy at {archived}")
+    assert not problems, "\n".join(problems[:20])

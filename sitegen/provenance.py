@@ -1,0 +1,52 @@
+"""Where each source was read, so that a link never passes a copy off as the original.
+
+A source read on its publisher's own site (access = original) must link to a domain that
+data/publishers.csv gives that publisher; any other link is a copy (syndicated, reprint) or
+another outlet's rewrite (relay), which names the original publisher (origin) where it is known
+and the site it was read on (via). A copy found on the original publisher's own site is an
+original. Every link also gets an archived copy at the Wayback Machine, dated the day we read
+it (accessed), in the manner of Wikipedia's archive-url: built from the address, with no
+request to the archive at build time.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .errors import Problems
+
+COPIES = ("syndicated", "reprint")
+
+
+def on(url: str, domains) -> bool:
+    """Is url on one of domains (the domain itself or any of its subdomains)?"""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def archive_url(source: dict) -> str:
+    """The Wayback Machine's copy of a source's link nearest to the day we read it."""
+    return f"https://web.archive.org/web/{source['accessed'].replace('-', '')}/{source['url']}"
+
+
+def check(data, problems: Problems, label: str) -> None:
+    """Each source's link against its publisher's domains; label: data/sources.csv."""
+    domains = {r["name"]: r["domains"] for r in data.raw["publishers"]}
+    for s in data.raw["sources"]:
+        line = s["line"]
+        if s["url"] and not s["accessed"]:
+            problems.add(label, line, "a source with a url needs 'accessed', the day we read it (YYYY-MM-DD): "
+                                      "its archived copy is dated by it")
+        if s["access"] in COPIES and not s["via"]:
+            problems.add(label, line, f"access '{s['access']}' needs 'via', the site we read the copy on")
+        if s["access"] == "original":
+            if s["url"] and s["publisher"] not in domains:
+                problems.add(label, line, f"publisher '{s['publisher']}' is not in data/publishers.csv: add it "
+                                          "with its domains, or mark this link as a copy (access)")
+            elif s["url"] and not on(s["url"], domains[s["publisher"]]):
+                host = urlsplit(s["url"]).hostname
+                problems.add(label, line, f"the link is on {host}, not on {s['publisher']}'s own site "
+                                          f"({'; '.join(domains[s['publisher']])}): mark it access=syndicated, "
+                                          "reprint or relay, with the original publisher in 'origin'")
+        elif s["access"] in COPIES and s["url"] and s["origin"] in domains and on(s["url"], domains[s["origin"]]):
+            problems.add(label, line, f"the link is on {s['origin']}'s own site: it is the original, not a copy "
+                                      "(access=original)")
