@@ -14,6 +14,10 @@ from pathlib import Path
 from .errors import BuildFailed, Problem
 
 FOLDER = "pagefind"
+# Pagefind's ready-made interfaces, which our search page (static/search.js) does not use:
+# removed after indexing, so the site publishes only what it loads (about 350 KB less).
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 
 
 def index(site_dir: Path) -> None:
@@ -26,3 +30,5 @@ def index(site_dir: Path) -> None:
     if run.returncode != 0:  # the new site is then not published; site/ stays as it was
         said = (run.stdout + run.stderr).strip().splitlines() or ["no message"]
         raise BuildFailed([Problem("site.toml", 0, f"search = true: Pagefind could not index the pages: {said[-1]}")])
+    for name in UNUSED:
+        (site_dir / FOLDER / name).unlink(missing_ok=True)
