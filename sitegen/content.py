@@ -61,6 +61,12 @@ class Page:
     facts: frozenset = frozenset()  # the figures, dates and blocks it prints: twins must agree
     article: str = ""     # its <article>, links not yet relative: a chapter of the offline edition
 
+    @property
+    def is_explainer(self) -> bool:
+        """A page of the explainer itself: not the 404 page, nor a tool with its own layout
+        (search). Such a page is a chapter of the offline edition and can be cited."""
+        return self.key != "/404.html" and self.meta.get("layout", "page") == "page"
+
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
     """(front matter, body, body's first line) or None if the file does not start with '+++'."""

@@ -245,8 +245,9 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
             check_sources("claims", row, column)
     data.claims = data.raw["claims"]
     data.verdicts = {r["id"]: r for r in data.raw["verdicts"]}
+    labels = {name: _rel(data_dir / TABLES[name].file, root) for name in TABLES}
     if data.sources:  # the rules read what kind of source each row cites
-        evidence.check(data, problems, {name: _rel(data_dir / TABLES[name].file, root) for name in TABLES})
+        evidence.check(data, problems, labels)
     for row in data.raw["glossary"]:
         check_sources("glossary", row, "source")
     data.glossary = data.raw["glossary"]
@@ -266,7 +267,6 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
     for row in data.raw["figures"]:
         check_sources("figures", row, "source")
     data.figures = {r["id"]: r for r in data.raw["figures"]}
-    labels = {name: _rel(data_dir / TABLES[name].file, root) for name in TABLES}
     provenance.check(data, problems, labels["sources"])
     for row in data.raw["changes"]:
         check_sources("changes", row, "source")

@@ -76,6 +76,5 @@ def reading_order(pages: list, sections) -> list:
             if member.url not in seen:
                 seen.add(member.url)
                 order.append(member)
-    order += [p for p in sorted(pages, key=lambda p: p.key) if p.url not in seen and p.key != "/404.html"
-              and p.meta.get("layout", "page") == "page"]
+    order += [p for p in sorted(pages, key=lambda p: p.key) if p.url not in seen and p.is_explainer]
     return order

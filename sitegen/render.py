@@ -376,7 +376,7 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             for problem in site.messages[code].take_missing():
                 problems.add(*problem)
     for page in site.pages:
-        if page.key != "/404.html" and page.meta.get("layout", "page") == "page":
+        if page.is_explainer:
             files.update(cite.files(page, site))
     files[".nojekyll"] = b""
     files.update(memory.data_files if memory and memory.same_data(site)
