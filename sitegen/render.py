@@ -199,6 +199,9 @@ class Edition:
         for sid in sorted(listed_on):
             self.listing.setdefault(listed_on[sid], []).append(data.sources[sid])
         nav = sorted((p for p in self.pages if "nav" in p.meta), key=lambda p: (p.meta["nav"], p.url))
+        # The changes page, where the site has one: the footer and the feeds point to it.
+        changes = site.config.get("changes_page")
+        env.globals["changes_page"] = changes if any(p.key == changes for p in self.pages) else None
         env.globals.update(nav=nav, pages=self.pages, citations=self.citations, source_entry=self.source_entry,
                            listed_on=listed_on, sources_listed_on=self.sources_listed_on,
                            section=sections.sections(self.pages).get)

@@ -454,7 +454,11 @@ def test_previews_open_on_hover_and_focus_and_close_on_escape(browser, origin, e
     assert _preview_box(tab)["hidden"] and cite.get_attribute("aria-describedby") is None
 
     term = tab.locator("a.term").first
-    term.focus()
+    # Reach the term with the Tab key: focus the control just before it, then press Tab.
+    tab.evaluate("""(() => { const all = [...document.querySelectorAll('a[href], button, input')];
+        const i = all.indexOf(document.querySelector('a.term')); all[i - 1].focus(); })()""")
+    tab.keyboard.press("Tab")
+    assert term.evaluate("el => el === document.activeElement")
     box = _preview_box(tab)
     definition = tab.locator("#def-" + term.get_attribute("href").split("#term-")[1] + " + dd").inner_text()
     assert not box["hidden"] and definition in box["text"]
