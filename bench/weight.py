@@ -93,14 +93,27 @@ def measure(site: Path) -> tuple[list[dict], dict]:
         for kind, data in (("html", html), ("css", css), ("js", js), ("svg", svg)):
             row[kind] = {"raw": len(data), "gzip": gz(data), "_br": add(data)}
         rows.append(row)
+    # The one-file offline editions (target: under 1 MB raw, to send by e-mail), and the search
+    # bundle, which no page loads until the reader searches.
+    extras = []
+    for name in sorted(p.relative_to(site).as_posix() for p in site.rglob("offline.html")):
+        data = (site / name).read_bytes()
+        extras.append({"file": name, "raw": len(data), "gzip": gz(data), "_br": add(data)})
+    bundle = sorted(p for p in (site / "pagefind").rglob("*") if p.is_file()) if (site / "pagefind").is_dir() else []
+    if bundle:
+        extras.append({"file": f"pagefind/ (the search bundle: {len(bundle)} files, both editions)",
+                       "raw": sum(p.stat().st_size for p in bundle), "gzip": None, "_br": None})
     sizes, brotli_version, node_version = brotli_sizes(blobs)
+    for extra in extras:
+        index = extra.pop("_br")
+        extra["brotli"] = None if index is None else sizes[index]
     for row in rows:
         for kind in ("html", "css", "js", "svg"):
             row[kind]["brotli"] = sizes[row[kind].pop("_br")] if row[kind]["raw"] else 0
         row["first"] = {c: row["html"][c] + row["css"][c] for c in ("raw", "gzip", "brotli")}
         row["fits"] = {c: row["first"][c] <= BUDGET for c in ("gzip", "brotli")}
     versions = {"python": platform.python_version(), "zlib": zlib.ZLIB_RUNTIME_VERSION,
-                "node": node_version, "brotli": brotli_version}
+                "node": node_version, "brotli": brotli_version, "extras": extras}
     return rows, versions
 
 
@@ -122,6 +135,11 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def extras(found: list[dict]) -> str:
+    return "\n".join(f"| `{e['file']}` | " + (f"{n(e['raw'])} / {n(e['gzip'])} / {n(e['brotli'])}" if e["gzip"] is not None
+                                             else n(e["raw"])) + " |" for e in found)
+
+
 def report(rows: list[dict], versions: dict, command: str) -> str:
     over = [r["page"] or "/" for r in rows if not (r["fits"]["gzip"] and r["fits"]["brotli"])]
     worst = max(rows, key=lambda r: r["first"]["gzip"])
@@ -139,6 +157,12 @@ share). *CSS* and *JS* are the files the page links (`<link rel="stylesheet">`, 
 {verdict}
 
 {table(rows)}
+
+Files that are not pages (raw / gzip -9 / brotli q11; the search bundle raw only, already compressed by Pagefind):
+
+| file | bytes |
+|---|--:|
+{extras(versions["extras"])}
 
 - command: {command}
 - date: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
