@@ -181,6 +181,8 @@ CASES = [
      "data/sources.csv:3", "is the original, not a copy"),
     ("link-without-accessed-date", lambda r: edit(r / "data/sources.csv", ",2025-07-02,", ",,"),
      "data/sources.csv:3", "needs 'accessed'"),
+    ("latest-not-site", lambda r: edit(r / "content/index.md", "nav = 1\n", 'nav = 1\nlatest = "page"\n'),
+     "content/index.md:7", "front matter 'latest' can only be \"site\""),
     ("figure-changed-without-entry", change_figure,
      "data/specs.csv:2", "h20.memory_bandwidth is '4.1', but the record says '4.0'"),
     ("figure-source-changed-without-entry", lambda r: (publish(r), edit(r / "data/specs.csv",
