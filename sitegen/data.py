@@ -50,6 +50,11 @@ class Data:
     changes: list[dict] = field(default_factory=list)  # newest first
     raw: dict[str, list[dict]] = field(default_factory=dict)
 
+    @property
+    def latest_event(self) -> str | None:
+        """The date of the latest event on record (data/timeline.csv), as written there."""
+        return max((e["date"] for e in self.timeline), default=None)
+
     def value(self, chip: str, metric: str) -> Value:
         """The accepted value, or KeyError with a message naming what is missing."""
         if chip not in self.chips:

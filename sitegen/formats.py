@@ -37,6 +37,12 @@ def _decimal(value: str) -> Decimal:
     return Decimal(number).scaleb(SCALES.get(scale, 0))
 
 
+def number(value: str) -> int | float:
+    """An amount as a plain number for downloads: '4.5 billion' -> 4500000000, '15' -> 15."""
+    d = _decimal(value)
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
 def _plain(d: Decimal) -> str:
     """A decimal without exponent or trailing zeros, with thousands separators: 2,048; 1.25."""
     d = d.normalize()

@@ -176,7 +176,7 @@ class Edition:
                            estimator_rows=lambda: seen.update({"values", "models", "scenarios"})
                            or estimate.scenario_rows(data),
                            reports=lambda dates: tracking.dates.update(d for d in dates if d) or "",
-                           latest_event=max((e["date"] for e in data.timeline), default=None))
+                           latest_event=data.latest_event)
         terms = []
         glossary = site.config.get("glossary_page")
         if glossary and any(p.key == glossary for p in self.pages):
@@ -357,12 +357,12 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         else:
             unrendered |= not take(page, render_page(page))
 
+    everywhere = [p for p in site.pages if p.key != "/404.html"]  # the sitemap lists both editions
     for code, edition in editions.items():
         listed = [p for p in edition.pages if p.key != "/404.html"]
         names = ("sitemap.xml", "feed.xml", "robots.txt") if code == next(iter(editions)) else ("feed.xml",)
         for name in names:
             try:
-                everywhere = [p for p in site.pages if p.key != "/404.html"]
                 out = edition.env.get_template(name).render(pages=everywhere if name == "sitemap.xml" else listed)
             except jinja2.TemplateError as exc:
                 path, line = template_location(exc, site.root)
@@ -435,14 +435,14 @@ def data_files(site: Site, envs: list) -> dict[str, bytes]:
 
     out: dict[str, bytes] = {}
     meta = {"license": next(iter(site.languages.values()))["license"],
-            "latest_event": max((e["date"] for e in site.data.timeline), default=None),
+            "latest_event": site.data.latest_event,
             "source": site.abs_url(site.config["sources_page"])}
     for name, table in TABLES.items():
         path = site.root / "data" / table.file
         if not path.exists():  # an optional table (published.csv) the site does not have
             continue
         amounts = [c.name for c in table.columns if c.parse is amount]
-        rows = [{k: list(v) if isinstance(v, tuple) else (plain_amount(v) if k in amounts else v)
+        rows = [{k: list(v) if isinstance(v, tuple) else (formats.number(v) if k in amounts else v)
                  for k, v in r.items() if k != "line"} for r in site.data.raw[name]]
         out[f"data/{name}.csv"] = _rewrite_csv(path, amounts) if amounts else path.read_bytes()
         out[f"data/{name}.json"] = _json({**meta, "rows": rows})
@@ -460,15 +460,6 @@ def data_files(site: Site, envs: list) -> dict[str, bytes]:
     return out
 
 
-def plain_amount(text: str) -> int | float:
-    """'4.5 billion' -> 4500000000, '700000' -> 700000, '15' -> 15: exact, by decimal arithmetic."""
-    from decimal import Decimal
-
-    number, _, scale = text.partition(" ")
-    value = Decimal(number) * {"": 1, "thousand": 10**3, "million": 10**6, "billion": 10**9}[scale]
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def _rewrite_csv(path: Path, amounts: list[str]) -> bytes:
     """A data file with its amount columns as plain numbers, every other cell as authored."""
     import csv
@@ -480,7 +471,7 @@ def _rewrite_csv(path: Path, amounts: list[str]) -> bytes:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(rows[0])
     for row in rows[1:]:
-        writer.writerow([str(plain_amount(c)) if i in index and c else c for i, c in enumerate(row)])
+        writer.writerow([str(formats.number(c)) if i in index and c else c for i, c in enumerate(row)])
     return buf.getvalue().encode("utf-8")
 
 
