@@ -7,6 +7,7 @@ edition searches its own pages. Only what a page marks with data-pagefind-body i
 """
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -32,3 +33,8 @@ def index(site_dir: Path) -> None:
         raise BuildFailed([Problem("site.toml", 0, f"search = true: Pagefind could not index the pages: {said[-1]}")])
     for name in UNUSED:
         (site_dir / FOLDER / name).unlink(missing_ok=True)
+    # Pagefind writes its languages in hash-map order, different from run to run: sorted, the
+    # same input gives the same bytes here as everywhere else in the build.
+    entry = site_dir / FOLDER / "pagefind-entry.json"
+    entry.write_text(json.dumps(json.loads(entry.read_text(encoding="utf-8")), sort_keys=True,
+                                ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

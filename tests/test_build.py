@@ -175,6 +175,25 @@ def test_glossary_terms_link_on_first_use_only(built_fixture: Path) -> None:
     assert 'id="term-hbm"' in html(built_fixture, "glossary/index.html")
 
 
+def test_search_index_is_byte_identical_between_builds(tmp_path: Path) -> None:
+    """With search on, the Pagefind bundle too: same input, same bytes."""
+    digests = []
+    for seed in ("1", "2"):
+        root = copy_site(tmp_path / f"proj{seed}")
+        toml = root / "site.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace("offline = true", "offline = true\nsearch = true"),
+                        encoding="utf-8")
+        result = run_build(root, env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        assert (root / "site" / "pagefind" / "pagefind.js").is_file()
+        # Pagefind lists languages in hash-map order, which varies between runs: the build sorts it.
+        import json
+        entry = (root / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
+        assert entry == json.dumps(json.loads(entry), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        digests.append(tree_digest(root / "site"))
+    assert digests[0] == digests[1]
+
+
 def test_builds_are_byte_identical(tmp_path: Path) -> None:
     digests = []
     for seed in ("1", "2"):
