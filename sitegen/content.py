@@ -29,6 +29,7 @@ FRONT_MATTER = {
     "order": (int, False),          # position among the pages of its section (see sections.py)
     "lists_sources": (dict, False),  # which sources this page lists (see sections.py)
     "latest": (str, False),         # "site": show the latest event on record, not the page's own
+    "search_weight": (float, False),  # how much the page's words count in search (a hub: less)
 }
 # lists_sources = {kinds = [...], from = "2025-08", until = "2026"}: dates compare as text.
 LISTS_SOURCES = {"kinds": list, "from": str, "until": str}
@@ -182,10 +183,12 @@ def _check_meta(meta: dict, label: str, lines: dict, problems: Problems) -> bool
         value = meta[key]
         line = lines[key]
         # TOML datetimes are dates too in Python; a page date must be a plain date.
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = meta[key] = float(value)
         if kind is _dt.date and isinstance(value, _dt.datetime) or not isinstance(value, kind) \
                 or (kind is int and isinstance(value, bool)):
             want = {str: "a string", int: "an integer", bool: "true or false", list: "a list",
-                    _dt.date: "a date like 2025-08-20", dict: "a table"}[kind]
+                    _dt.date: "a date like 2025-08-20", dict: "a table", float: "a number"}[kind]
             problems.add(label, line, f"front matter '{key}' must be {want}, got {value!r}"[:200])
             ok = False
             continue
@@ -201,6 +204,9 @@ def _check_meta(meta: dict, label: str, lines: dict, problems: Problems) -> bool
             ok = False
         if key == "lists_sources":
             ok = _check_lists_sources(value, label, line, problems) and ok
+        if key == "search_weight" and not 0 < value <= 10:
+            problems.add(label, line, f"front matter 'search_weight' must be a number above 0 and at most 10, got {value!r}")
+            ok = False
         if key == "latest" and value != "site":
             problems.add(label, line, f"front matter 'latest' can only be \"site\" (the latest event on record), got {value!r}")
             ok = False

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, evidence, provenance
+from . import changes, evidence, lexicon, provenance
 from .errors import Problems
 from .schema import TABLES, Table
 
@@ -43,6 +43,7 @@ class Data:
     claims: list[dict] = field(default_factory=list)
     verdicts: dict[str, dict] = field(default_factory=dict)
     glossary: list[dict] = field(default_factory=list)
+    terms: list[dict] = field(default_factory=list)
     models: dict[str, dict] = field(default_factory=dict)
     scenarios: list[dict] = field(default_factory=list)
     thresholds: list[dict] = field(default_factory=list)
@@ -256,6 +257,8 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
     for row in data.raw["glossary"]:
         check_sources("glossary", row, "source")
     data.glossary = data.raw["glossary"]
+    data.terms = data.raw["terms"]
+    lexicon.check(data, problems, labels, others)
     for row in data.raw["models"]:
         check_sources("models", row, "source")
         if row["active_b"] > row["params_b"]:

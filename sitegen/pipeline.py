@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import catalog, search, translations
+from . import catalog, lexicon, search, translations
 from .config import load_config
 from .content import read_pages
 from .data import load_data
@@ -63,7 +63,7 @@ def build(root: Path, out_dir: Path, base_url: str | None = None, memory=None) -
                 if site.config.get("search"):
                     # From the written pages, as a reader's browser gets them. The preview
                     # server indexes once, here, at its first build; later edits are not re-indexed.
-                    search.index(stage.tmp)
+                    search.index(stage.tmp, lexicon.groups(site.data, tuple(site.config.get("languages") or ())[1:]))
                 stage.commit()
     if memory is not None:
         memory.remember(site, files)

@@ -204,6 +204,16 @@ TABLES = {
         Column("id", ident), Column("term", text, translated=True), Column("aliases", text_list, False, translated=True),
         Column("definition", text, translated=True), Column("source", id_list, False),
     )),
+    # Names and recurring terms that are not glossary entries (people, organisations, outlets,
+    # words such as "kill switch"): one English and one Chinese form each. Search treats every
+    # form of a term or glossary entry as the same thing (sitegen/lexicon.py); avoid_zh lists
+    # forms the Chinese text must not use.
+    "terms": Table("terms.csv", key="id", optional=True, columns=(
+        Column("id", ident), Column("term", text, translated=True),
+        # Other names in each language, independent of each other (not translations).
+        Column("aliases", text_list, False), Column("aliases_zh", text_list, False),
+        Column("avoid_zh", text_list, False), Column("note", text, False),
+    )),
     # Figures that pages state in prose ({{fig:id}}), each with its source: money, counts,
     # shares, thresholds. unit: usd, count or percent (formatted for each language), or a
     # symbol printed after the number (GB/s). note: for authors, not shown.

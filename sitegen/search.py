@@ -7,22 +7,28 @@ edition searches its own pages. Only what a page marks with data-pagefind-body i
 """
 from __future__ import annotations
 
+import gzip
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import cbor2
+
 from .errors import BuildFailed, Problem
 
 FOLDER = "pagefind"
-# Pagefind's ready-made interfaces, which our search page (static/search.js) does not use:
-# removed after indexing, so the site publishes only what it loads (about 350 KB less).
+# Pagefind's ready-made interfaces and its web worker, which our search page (static/search.js)
+# does not use (it searches on the main thread, see there): removed after indexing, so the site
+# publishes only what it loads (about 390 KB less).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
-          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js", "pagefind-worker.js")
 
 
-def index(site_dir: Path) -> None:
-    """Index every page under site_dir and write the search bundle to site_dir/pagefind/.
+def index(site_dir: Path, groups: list[list[str]] = ()) -> None:
+    """Index every page under site_dir and write the search bundle to site_dir/pagefind/,
+    with a lexicon per language beside it (see write_lexicons).
 
     The command line, not Pagefind's Python API: the API's in-process writer was seen to
     leave a file cut at 64 KiB, while the command writes every file before it exits."""
@@ -36,5 +42,42 @@ def index(site_dir: Path) -> None:
     # Pagefind writes its languages in hash-map order, different from run to run: sorted, the
     # same input gives the same bytes here as everywhere else in the build.
     entry = site_dir / FOLDER / "pagefind-entry.json"
-    entry.write_text(json.dumps(json.loads(entry.read_text(encoding="utf-8")), sort_keys=True,
-                                ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    languages = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(languages, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+                     encoding="utf-8")
+    write_lexicons(site_dir / FOLDER, sorted(languages["languages"]), groups)
+
+
+# A word of Chinese script only (the index also holds words such as "英伟达h", where the indexer
+# kept a Latin letter: no reader types those).
+_HAN_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}$")
+_SIGNATURE = b"pagefind_dcd"
+
+
+def words(folder: Path, language: str) -> list[str]:
+    """The Chinese words of a language's index, as Pagefind's indexer segmented the pages.
+
+    Pagefind 1.5 segments a Chinese query in the browser with the browser's own dictionary
+    (Intl.Segmenter), which often cuts differently from the indexer's (Chromium: 带宽 -> 带 + 宽,
+    where the index has 带宽), and a query word must begin an indexed word: so search.js
+    segments queries into these words instead. Each index chunk is gzip'd CBOR after a
+    signature, a list whose first item lists [word, pages...] (Pagefind's own format, pinned
+    with it in requirements.txt; the search tests fail if it changes)."""
+    found: set[str] = set()
+    for chunk in sorted((folder / "index").glob(f"{language}_*.pf_index")):
+        raw = gzip.decompress(chunk.read_bytes())
+        if not raw.startswith(_SIGNATURE):
+            raise BuildFailed([Problem("site.toml", 0, f"search = true: {chunk.name} is not a Pagefind index "
+                                                       "this build can read (is Pagefind the pinned version?)")])
+        found.update(entry[0] for entry in cbor2.loads(raw[len(_SIGNATURE):])[0] if _HAN_WORD.match(entry[0]))
+    return sorted(found)
+
+
+def write_lexicons(folder: Path, languages: list[str], groups: list[list[str]]) -> None:
+    """pagefind/lexicon-LANG.json, read by static/search.js: the words of that language's
+    index (to segment Chinese queries as the pages were) and the groups of names for one thing
+    (sitegen/lexicon.py), so a query in either language's words finds the page."""
+    for language in languages:
+        body = {"words": words(folder, language), "groups": groups}
+        (folder / f"lexicon-{language}.json").write_text(
+            json.dumps(body, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

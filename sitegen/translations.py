@@ -19,7 +19,7 @@ from .errors import Problems
 from .schema import TABLES
 
 # Front matter that only the default-language page sets: its translations inherit it.
-STRUCTURE = ("nav", "order", "toc", "layout", "scripts", "lists_sources", "slug", "latest")
+STRUCTURE = ("nav", "order", "toc", "layout", "scripts", "lists_sources", "slug", "latest", "search_weight")
 
 
 def _twin_id(page: Page) -> str:
@@ -115,6 +115,7 @@ def localize(data, code: str, default: str):
     out.timeline = [swap("timeline", r) for r in data.timeline]
     out.changes = [swap("changes", r) for r in data.changes]
     out.claims, out.glossary, out.thresholds = out.raw["claims"], out.raw["glossary"], out.raw["thresholds"]
+    out.terms = out.raw["terms"]
     out.scenarios = out.raw["scenarios"]
     out.figures = {r["id"]: r for r in out.raw["figures"]}
     rows = {r["line"]: swap("specs", r) for r in data.raw["specs"]}
