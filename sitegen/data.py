@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import changes, evidence, lexicon, provenance
 from .errors import Problems
-from .schema import TABLES, Table
+from .schema import TABLES, Table, partial_date, text
 
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
@@ -275,6 +275,7 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
     for row in data.raw["figures"]:
         check_sources("figures", row, "source")
     data.figures = {r["id"]: r for r in data.raw["figures"]}
+    _check_cell_markup(data, problems, labels, others)
     provenance.check(data, problems, labels["sources"])
     for row in data.raw["changes"]:
         check_sources("changes", row, "source")
@@ -282,6 +283,35 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
     changes.check(data, problems, labels)
     _derive(data)
     return data
+
+
+def _check_cell_markup(data: Data, problems: Problems, labels: dict, others: tuple[str, ...]) -> None:
+    """Words in data may print a figure ({{fig:id}}) or a date ({{2025-08-11}}), as pages do:
+    the figure must exist, the date be real, and each translation print the same ones."""
+    from .markup import DATE_RE, FIGURE_RE
+
+    def marks(text: str) -> set[str]:
+        return {f"fig:{m}" for m in re.findall(FIGURE_RE, text)} | set(re.findall(DATE_RE, text))
+
+    for name, table in TABLES.items():
+        for row in data.raw[name]:
+            for column in (c for c in table.columns if c.translated and c.parse is text):
+                mine = marks(row.get(column.name) or "")
+                for found in sorted(mine):
+                    if found.startswith("fig:") and found[4:] not in data.figures:
+                        problems.add(labels[name], row["line"], f"column '{column.name}': {{{{{found}}}}}: "
+                                                                "unknown figure (see data/figures.csv)")
+                    elif not found.startswith("fig:"):
+                        try:
+                            partial_date(found)
+                        except ValueError as exc:
+                            problems.add(labels[name], row["line"], f"column '{column.name}': {{{{{found}}}}}: {exc}")
+                for code in others:
+                    theirs = marks(row.get(f"{column.name}_{code}") or "")
+                    if row.get(f"{column.name}_{code}") and theirs != mine:
+                        detail = ", ".join(sorted(theirs ^ mine))
+                        problems.add(labels[name], row["line"], f"column '{column.name}_{code}' prints figures or "
+                                                                f"dates that differ from '{column.name}' ({detail})")
 
 
 def _derive(data: Data) -> None:

@@ -12,7 +12,7 @@ import datetime as _dt
 from decimal import Decimal
 from functools import lru_cache
 
-SCALES = {"thousand": 3, "million": 6, "billion": 9}
+SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 # CLDR formats for a full date (its named date formats) and skeletons for a month or a year.
 FULL = {"short": "medium", "long": "long"}
 SKELETONS = {"short": ("yMMM", "y"), "long": ("yMMMM", "y")}
@@ -43,21 +43,23 @@ def number(value: str) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def _plain(d: Decimal) -> str:
-    """A decimal without exponent or trailing zeros, with thousands separators: 2,048; 1.25."""
+def _plain(d: Decimal, grouped: bool = True) -> str:
+    """A decimal without exponent or trailing zeros, with thousands separators (2,048; 1.25)
+    unless grouped is False (2048)."""
     d = d.normalize()
     text = f"{d:f}"
     whole, _, frac = text.partition(".")
-    return f"{int(whole):,}" + (f".{frac}" if frac else "")
+    return (f"{int(whole):,}" if grouped else whole) + (f".{frac}" if frac else "")
 
 
 def _myriads(d: Decimal) -> str:
-    """Chinese grouping: 70万, 1.2万, 45亿; smaller numbers as they are."""
-    for power, word in ((8, "亿"), (4, "万")):
+    """Chinese grouping: 70万, 1.2万, 6000万, 45亿, 1.6万亿; smaller numbers as they are (2048):
+    the Chinese press writes no thousands separator before 万 and 亿, nor in four digits."""
+    for power, word in ((12, "万亿"), (8, "亿"), (4, "万")):
         scaled = d.scaleb(-power)
         if scaled >= 1 and scaled == scaled.quantize(Decimal("0.01")):
-            return _plain(scaled) + word
-    return _plain(d)
+            return _plain(scaled, grouped=False) + word
+    return _plain(d, grouped=False)
 
 
 def _western(value: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import posixpath
 import re
 import traceback
@@ -138,10 +139,21 @@ def make_env(site: Site, code: str, messages, cache=None) -> jinja2.Environment:
                        amount=lambda value, unit: formats.figure(value, unit, lang["locale"]),
                        kv_kib=estimate.kv_kib, show=estimate.show, charts=charts,
                        primary_kinds=evidence.PRIMARY_KINDS, archive_url=provenance.archive_url)
-    # A data cell may mark a quotation we translated with {{tr}}, as pages do (markup.py).
+    # A data cell may mark a quotation we translated with {{tr}}, as pages do (markup.py), and
+    # print a figure of data/figures.csv ({{fig:id}}) or a date ({{2025-08-11}}) in the
+    # language's own form; its row cites the sources (data.py checked both).
     mark = markup.Markup('<small class="tr">{}</small>'.format(
         markup.escape(env.get_template("partials/marks.html").module.our_translation())))
-    env.filters["marked"] = lambda text: markup.Markup(markup.escape(text).replace("{{tr}}", mark))
+    figures = site.data.figures
+
+    def plain(text: str) -> str:
+        """A data cell's words with its figures and dates written out (a feed's plain text)."""
+        text = re.sub(markup.FIGURE_RE, lambda m: formats.figure(figures[m[1]]["value"], figures[m[1]]["unit"],
+                                                                  lang["locale"]), text)
+        return re.sub(markup.DATE_RE, lambda m: formats.date(m[1], lang["locale"], "long"), text)
+
+    env.filters["marked"] = lambda text: markup.Markup(plain(str(markup.escape(text)).replace("{{tr}}", mark)))
+    env.filters["plain"] = lambda text: plain(text.replace("{{tr}}", ""))
     # The offline edition's stylesheet is inline, allowed by its hash alone (templates/offline.html).
     env.filters["csp_hash"] = lambda text: "sha256-" + base64.b64encode(hashlib.sha256(str(text).encode()).digest()).decode()
     # og:locale wants language_TERRITORY: zh_Hans_CN -> zh_CN, en_GB -> en_GB.
@@ -204,7 +216,18 @@ class Edition:
         env.globals["changes_page"] = changes if any(p.key == changes for p in self.pages) else None
         env.globals.update(nav=nav, pages=self.pages, citations=self.citations, source_entry=self.source_entry,
                            listed_on=listed_on, sources_listed_on=self.sources_listed_on,
-                           section=sections.sections(self.pages).get)
+                           section=sections.sections(self.pages).get, change_page=self.change_page)
+
+    def change_page(self, day: str) -> str:
+        """The page whose changes block lists the entries of that day (a long log is split by
+        date, {{< changes from="2026-12" >}}); known once the pages are rendered, as for the feed."""
+        for page in self.pages:
+            for kind, text in page.facts:
+                if kind == "block" and text.startswith("changes{"):
+                    args = json.loads(text[len("changes"):])
+                    if args.get("from", "") <= day and (not args.get("until") or day < args["until"]):
+                        return page.url
+        return self.site.page_url(self.site.config["changes_page"], self.code)
 
     def lookup_value(self, chip: str, metric: str):
         self.tracking.used.add((chip, metric))  # remembered, so preview rebuilds know who prints what

@@ -96,9 +96,9 @@ def language(value: str) -> str:
 
 
 def amount(value: str) -> str:
-    """A plain positive number, optionally followed by 'thousand', 'million' or 'billion'
-    (4.5 billion, 180 million, 12000): kept as written, so the decimals the source gave stay."""
-    if not re.match(r"^\d+(\.\d+)?( (thousand|million|billion))?$", value) or float(value.split()[0]) <= 0:
+    """A plain positive number, optionally followed by 'thousand', 'million', 'billion' or
+    'trillion' (4.5 billion, 180 million, 12000): kept as written, so the decimals the source gave stay."""
+    if not re.match(r"^\d+(\.\d+)?( (thousand|million|billion|trillion))?$", value) or float(value.split()[0]) <= 0:
         raise ValueError(f"'{value}' must be a positive number like 4.5, 700000 or 4.5 billion")
     return value
 
@@ -146,7 +146,7 @@ ACCESS = ("original", "syndicated", "reprint", "relay")
 # A row whose every source is a reprint or a relay says so on the page (evidence.py).
 SOURCING = ("no-original",)
 # What a dated entry of the changes log records (data/changes.csv, the "What changed" page).
-CHANGES = ("publication", "figure", "verdict", "event", "correction", "site")
+CHANGES = ("publication", "figure", "verdict", "claim", "event", "correction", "site")
 
 TABLES = {
     "sources": Table("sources.csv", key="id", columns=(

@@ -43,12 +43,12 @@ def amount(text: str) -> Decimal | None:
     """The quantity a printed figure stands for, in either language: '$4.5 billion', '45亿美元',
     '700,000', '70万', '15%', '4.0 TB/s' -> a number; None for words (HBM3)."""
     text = text.replace("\u00a0", " ").replace(",", "").strip()
-    m = re.match(r"^\$?([\d.]+)(?: (thousand|million|billion))?", text)
-    zh = re.match(r"^([\d.]+)(亿|万)", text)
+    m = re.match(r"^\$?([\d.]+)(?: (thousand|million|billion|trillion))?", text)
+    zh = re.match(r"^([\d.]+)(万亿|亿|万)", text)
     if zh:
-        return Decimal(zh[1]) * (10 ** 8 if zh[2] == "亿" else 10 ** 4)
+        return Decimal(zh[1]) * 10 ** {"万亿": 12, "亿": 8, "万": 4}[zh[2]]
     if m:
-        return Decimal(m[1]) * 10 ** {"thousand": 3, "million": 6, "billion": 9}.get(m[2] or "", 0)
+        return Decimal(m[1]) * 10 ** {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}.get(m[2] or "", 0)
     return None
 
 
@@ -183,7 +183,8 @@ def test_dates_and_money_are_written_the_chinese_way(real_site: Path) -> None:
 def test_formatter_writes_each_languages_conventions() -> None:
     cases = [("4.5 billion", "usd", "$4.5 billion", "45亿美元"), ("180 million", "usd", "$180 million", "1.8亿美元"),
              ("12000", "usd", "$12,000", "1.2万美元"), ("700000", "count", "700,000", "70万"),
-             ("1 million", "count", "1 million", "100万"), ("2048", "count", "2,048", "2,048"),
+             ("1 million", "count", "1 million", "100万"), ("2048", "count", "2,048", "2048"),
+             ("60 million", "usd", "$60 million", "6000万美元"), ("1.6 trillion", "count", "1.6 trillion", "1.6万亿"),
              ("15", "percent", "15%", "15%"), ("6500", "GB/s", "6,500\u00a0GB/s", "6,500\u00a0GB/s")]
     for value, unit, en, zh in cases:
         assert figure(value, unit, "en_GB") == en and figure(value, unit, "zh_Hans_CN") == zh, value
