@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from . import evidence
 from .errors import Problems
 
 COPIES = ("syndicated", "reprint")
@@ -29,10 +30,21 @@ def archive_url(source: dict) -> str:
 
 
 def check(data, problems: Problems, label: str) -> None:
-    """Each source's link against its publisher's domains; label: data/sources.csv."""
+    """Each source's link against its publisher's domains, and what a relay passes on;
+    label: data/sources.csv."""
     domains = {r["name"]: r["domains"] for r in data.raw["publishers"]}
+    # Who speaks for itself (issues documents, statements, remarks, posts) is not a newsroom:
+    # a rewrite of its words is not "a rewrite of its reporting".
+    speakers = {s["origin"] for s in data.raw["sources"] if s["origin"] and
+                (s["kind"] in evidence.PRIMARY_KINDS or s["relays"] not in ("", "report", "analysis"))}
     for s in data.raw["sources"]:
         line = s["line"]
+        if (s["access"] == "relay") != bool(s["relays"]):
+            problems.add(label, line, "a relay (access=relay) says what it passes on in 'relays' (one of "
+                                      "report, statement, document, remarks, post, analysis); other rows leave it empty")
+        elif s["relays"] == "report" and s["origin"] in speakers:
+            problems.add(label, line, f"relays=report calls {s['origin']} a newsroom, but it speaks for itself "
+                                      "elsewhere here (a document, statement, remarks or post): say which it is")
         if s["url"] and not s["accessed"]:
             problems.add(label, line, "a source with a url needs 'accessed', the day we read it (YYYY-MM-DD): "
                                       "its archived copy is dated by it")

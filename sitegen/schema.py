@@ -143,6 +143,9 @@ VERDICTS = ("confirmed", "reported", "disputed", "unsupported", "wrong", "unveri
 # How we read a source: on its publisher's own site or document, as a licensed copy, as an
 # unofficial copy, or in another outlet's rewrite (see AUTHORING.md, "Sources").
 ACCESS = ("original", "syndicated", "reprint", "relay")
+# What a relay (another outlet's rewrite) passes on: a newsroom's reporting, or the words of
+# someone who is not a newsroom (a statement, a document, remarks, a post, an analysis).
+RELAYS = ("report", "statement", "document", "remarks", "post", "analysis")
 # A row whose every source is a reprint or a relay says so on the page (evidence.py).
 SOURCING = ("no-original",)
 # What a dated entry of the changes log records (data/changes.csv, the "What changed" page).
@@ -153,7 +156,8 @@ TABLES = {
         Column("id", ident), Column("kind", one_of(*SOURCE_KINDS)), Column("publisher", text, translated=True),
         Column("title", text), Column("author", text, False), Column("date", partial_date, False),
         Column("url", https_url, False), Column("original_url", https_url, False), Column("accessed", day, False),
-        Column("language", language), Column("access", one_of(*ACCESS)), Column("via", text, False, translated=True),
+        Column("language", language), Column("access", one_of(*ACCESS)), Column("relays", one_of(*RELAYS), False),
+        Column("via", text, False, translated=True),
         Column("origin", text, False, translated=True), Column("unnamed", yes_no),
         Column("reliability", text, translated=True), Column("note", text, False, translated=True),
     )),
