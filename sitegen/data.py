@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, evidence, lexicon, provenance
+from . import changes, evidence, lexicon, provenance, quotations
 from .errors import Problems
 from .schema import TABLES, Table, partial_date, text
 
@@ -44,6 +44,7 @@ class Data:
     verdicts: dict[str, dict] = field(default_factory=dict)
     glossary: list[dict] = field(default_factory=list)
     terms: list[dict] = field(default_factory=list)
+    quotations: dict[str, dict] = field(default_factory=dict)
     models: dict[str, dict] = field(default_factory=dict)
     scenarios: list[dict] = field(default_factory=list)
     thresholds: list[dict] = field(default_factory=list)
@@ -275,6 +276,10 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
     for row in data.raw["figures"]:
         check_sources("figures", row, "source")
     data.figures = {r["id"]: r for r in data.raw["figures"]}
+    for row in data.raw["quotations"]:
+        check_sources("quotations", row, "source")
+    data.quotations = {r["id"]: r for r in data.raw["quotations"]}
+    quotations.check(data, problems, labels["quotations"], languages)
     _check_cell_markup(data, problems, labels, others)
     provenance.check(data, problems, labels["sources"])
     for row in data.raw["changes"]:
@@ -286,12 +291,14 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
 
 
 def _check_cell_markup(data: Data, problems: Problems, labels: dict, others: tuple[str, ...]) -> None:
-    """Words in data may print a figure ({{fig:id}}) or a date ({{2025-08-11}}), as pages do:
-    the figure must exist, the date be real, and each translation print the same ones."""
+    """Words in data may print a figure ({{fig:id}}), a date ({{2025-08-11}}) or a quotation
+    ({{q:id}}), as pages do: each must exist (the date be real), and each translation print the
+    same ones."""
     from .markup import DATE_RE, FIGURE_RE
 
     def marks(text: str) -> set[str]:
-        return {f"fig:{m}" for m in re.findall(FIGURE_RE, text)} | set(re.findall(DATE_RE, text))
+        return ({f"fig:{m}" for m in re.findall(FIGURE_RE, text)} | set(re.findall(DATE_RE, text))
+                | {f"q:{m}" for m in re.findall(quotations.QUOTE_RE, text)})
 
     for name, table in TABLES.items():
         for row in data.raw[name]:
@@ -301,7 +308,10 @@ def _check_cell_markup(data: Data, problems: Problems, labels: dict, others: tup
                     if found.startswith("fig:") and found[4:] not in data.figures:
                         problems.add(labels[name], row["line"], f"column '{column.name}': {{{{{found}}}}}: "
                                                                 "unknown figure (see data/figures.csv)")
-                    elif not found.startswith("fig:"):
+                    elif found.startswith("q:") and found[2:] not in data.quotations:
+                        problems.add(labels[name], row["line"], f"column '{column.name}': {{{{{found}}}}}: "
+                                                                "unknown quotation (see data/quotations.csv)")
+                    elif not found.startswith(("fig:", "q:")):
                         try:
                             partial_date(found)
                         except ValueError as exc:

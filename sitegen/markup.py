@@ -38,6 +38,7 @@ VALUE_RE = (r"\{\{\s*([a-z0-9][a-z0-9_-]*)\.([a-z0-9_]+)"
 FIGURE_RE = r"\{\{\s*fig:([a-z0-9][a-z0-9_.-]*)\s*\}\}"
 DATE_RE = r"\{\{\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)\s*\}\}"
 TR_RE = r"\{\{\s*tr\s*\}\}"
+from .quotations import QUOTE_RE  # noqa: E402 (one syntax, shared with data cells)
 BLOCK_RE = re.compile(r'^\{\{<\s*([a-z][a-z0-9-]*)((?:\s+[a-z_]+="[^"\n]*")*)\s*>\}\}\s*$')
 ARG_RE = re.compile(r'([a-z_]+)="([^"\n]*)"')
 _CITE_ID = re.compile(r"^@([a-z0-9][a-z0-9-_.]*)$")
@@ -85,6 +86,7 @@ class Context:
     lookup_figure: Callable = None  # id -> (printed text, source ids), raises KeyError
     format_date: Callable = str     # '2025-08-11' -> the date in the page's language
     translation_mark: str = ""      # what {{tr}} prints: templates/partials/marks.html
+    lookup_quote: Callable = None   # id -> (the quotation in its marks, is it ours), raises KeyError
     page_keys: frozenset = frozenset()  # every page's default-language URL, for links
     prefix: str = ""                # this language's folder: "" or "zh/"
     state: PageState = field(default_factory=PageState)
@@ -215,6 +217,32 @@ class DateInline(InlineProcessor):
         el.set("datetime", m[1])
         el.text = self.ctx.format_date(m[1])
         self.ctx.state.facts.add(("date", m[1]))
+        return el, m.start(0), m.end(0)
+
+
+class QuoteInline(InlineProcessor):
+    """{{q:id}}: a quotation of data/quotations.csv, in the page's language, marked as our
+    translation where the words are ours (one translation per quotation, site-wide)."""
+
+    def __init__(self, ctx: Context):
+        super().__init__(QUOTE_RE)
+        self.ctx = ctx
+
+    def handleMatch(self, m, data):  # noqa: N802
+        el = etree.Element("span")
+        try:
+            text, ours = self.ctx.lookup_quote(m[1])
+        except KeyError:
+            self.ctx.state.problems.append((m[0], f"{m[0]}: unknown quotation '{m[1]}' (see data/quotations.csv)"))
+            return el, m.start(0), m.end(0)
+        el.set("class", "quote")
+        el.set("data-q", m[1])
+        el.text = text
+        if ours:
+            mark = etree.SubElement(el, "small")
+            mark.set("class", "tr")
+            mark.text = self.ctx.translation_mark
+        self.ctx.state.facts.add(("quote", m[1]))
         return el, m.start(0), m.end(0)
 
 
@@ -444,6 +472,7 @@ class SiteExtension(Extension):
         md.inlinePatterns.register(FigureInline(self.ctx), "figure", 173)
         md.inlinePatterns.register(DateInline(self.ctx), "date", 172)
         md.inlinePatterns.register(TranslationMark(self.ctx), "translation_mark", 171)
+        md.inlinePatterns.register(QuoteInline(self.ctx), "quote", 170)
         md.parser.blockprocessors.register(BlockShortcode(md.parser, self.ctx), "block", 95)
         md.treeprocessors.register(Finish(md, self.ctx), "finish", 15)
         md.treeprocessors.register(WrapTables(md), "wrap_tables", 4)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cite, charts, estimate, evidence, formats, markup, offline, parallel, provenance, sections, translations
+from . import cite, charts, estimate, evidence, formats, markup, offline, parallel, provenance, quotations, sections, translations
 from .content import Page
 from .data import Data
 from .errors import Problems, line_of
@@ -152,8 +152,12 @@ def make_env(site: Site, code: str, messages, cache=None) -> jinja2.Environment:
                                                                   lang["locale"]), text)
         return re.sub(markup.DATE_RE, lambda m: formats.date(m[1], lang["locale"], "long"), text)
 
-    env.filters["marked"] = lambda text: markup.Markup(plain(str(markup.escape(text)).replace("{{tr}}", mark)))
-    env.filters["plain"] = lambda text: plain(text.replace("{{tr}}", ""))
+    rows = site.data.quotations
+    our = str(env.get_template("partials/marks.html").module.our_translation())
+    env.filters["marked"] = lambda text: markup.Markup(quotations.marked_cell(
+        plain(str(markup.escape(text)).replace("{{tr}}", mark)), rows, code, our))
+    env.filters["plain"] = lambda text: re.sub(quotations.QUOTE_RE, lambda m: quotations.marked(rows[m[1]], code)[0],
+                                               plain(text.replace("{{tr}}", "")))
     # The offline edition's stylesheet is inline, allowed by its hash alone (templates/offline.html).
     env.filters["csp_hash"] = lambda text: "sha256-" + base64.b64encode(hashlib.sha256(str(text).encode()).digest()).decode()
     # og:locale wants language_TERRITORY: zh_Hans_CN -> zh_CN, en_GB -> en_GB.
@@ -201,6 +205,7 @@ class Edition:
             base_path=ROOT, terms=terms, lookup_figure=self.lookup_figure,
             format_date=lambda text: formats.date(text, locale, "long"),
             translation_mark=str(env.get_template("partials/marks.html").module.our_translation()),
+            lookup_quote=lambda qid: quotations.marked(data.quotations[qid], code),
             page_keys=frozenset(p.key for p in site.pages), prefix=site.languages[code]["prefix"])
         self.md = markup.make_markdown(self.ctx)
         self.glossary = {row["id"]: row for row in data.glossary}

@@ -218,6 +218,15 @@ TABLES = {
         Column("aliases", text_list, False), Column("aliases_zh", text_list, False),
         Column("avoid_zh", text_list, False), Column("note", text, False),
     )),
+    # Quotations, each once: the words as spoken (in `language`) and our translation into each
+    # other language of the site; pages and data cells print them with {{q:id}} (quotations.py).
+    # form: quote, or title (a title quoted: 《》 in Chinese).
+    "quotations": Table("quotations.csv", key="id", optional=True, columns=(
+        Column("id", ident), Column("speaker", text, translated=True), Column("language", language),
+        Column("form", one_of("quote", "title")), Column("words", text),
+        Column("ours_en", text, False), Column("ours_zh", text, False),
+        Column("source", id_list), Column("note", text, False),
+    )),
     # Figures that pages state in prose ({{fig:id}}), each with its source: money, counts,
     # shares, thresholds. unit: usd, count or percent (formatted for each language), or a
     # symbol printed after the number (GB/s). note: for authors, not shown.
