@@ -9,6 +9,7 @@ CLDR's compact formats do not give in the form Chinese newspapers print ("US$45�
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -29,6 +30,20 @@ def date(text: str, locale: str, style: str = "short") -> str:
     if len(parts) == 3:
         return format_date(value, FULL[style], locale=locale)
     return format_skeleton(SKELETONS[style][2 - len(parts)], value, locale=locale)
+
+
+def sort_key(term: str, locale: str) -> tuple:
+    """Where a term goes in a glossary of that locale: alphabetically, case aside; in Chinese,
+    terms that begin with a Latin letter or a digit first, then the rest by their pinyin, as
+    Chinese dictionaries order them (pypinyin gives each character's reading)."""
+    term = term.lstrip("《“「(（")  # a title's or a name's marks are not part of where it sorts
+    if locale.split("_")[0] != "zh":
+        return (term.casefold(),)
+    if re.match(r"[A-Za-z0-9]", term):
+        return (0, term.casefold())
+    from pypinyin import Style, lazy_pinyin  # loaded only where a Chinese glossary is drawn
+
+    return (1, " ".join(lazy_pinyin(term, style=Style.TONE3)), term)
 
 
 def _decimal(value: str) -> Decimal:

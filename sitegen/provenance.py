@@ -37,8 +37,19 @@ def check(data, problems: Problems, label: str) -> None:
     # a rewrite of its words is not "a rewrite of its reporting".
     speakers = {s["origin"] for s in data.raw["sources"] if s["origin"] and
                 (s["kind"] in evidence.PRIMARY_KINDS or s["relays"] not in ("", "report", "analysis"))}
+    others = [c[len("title_"):] for c in (data.raw["sources"][0] if data.raw["sources"] else {}) if c.startswith("title_")]
     for s in data.raw["sources"]:
         line = s["line"]
+        # A title is the document's own, in its own language, in every edition; where we could
+        # not see it, our description in brackets is in each reader's language.
+        for code in others:
+            ours = s["title"].startswith("[")
+            if ours and not s[f"title_{code}"].startswith("〔" if code == "zh" else "["):
+                problems.add(label, line, f"the title is our description ([…]): 'title_{code}' gives it in {code}"
+                                          + (", in 〔〕" if code == "zh" else ""))
+            elif not ours and s[f"title_{code}"]:
+                problems.add(label, line, f"'title_{code}' is only for our description of an untitled source ([…]): "
+                                          "a title stays in its own language")
         if (s["access"] == "relay") != bool(s["relays"]):
             problems.add(label, line, "a relay (access=relay) says what it passes on in 'relays' (one of "
                                       "report, statement, document, remarks, post, analysis); other rows leave it empty")

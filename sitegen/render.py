@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cite, charts, estimate, evidence, formats, markup, offline, parallel, provenance, quotations, sections, translations
+from . import cite, charts, estimate, evidence, formats, markup, offline, parallel, provenance, quotations, sections, translations, typeset
 from .content import Page
 from .data import Data
 from .errors import Problems, line_of
@@ -137,6 +137,7 @@ def make_env(site: Site, code: str, messages, cache=None) -> jinja2.Environment:
                        abs_url=site.abs_url, asset=site.asset,
                        date=lambda text, style="short": formats.date(text, lang["locale"], style),
                        amount=lambda value, unit: formats.figure(value, unit, lang["locale"]),
+                       sort_terms=lambda rows: sorted(rows, key=lambda r: formats.sort_key(r["term"], lang["locale"])),
                        kv_kib=estimate.kv_kib, show=estimate.show, charts=charts,
                        primary_kinds=evidence.PRIMARY_KINDS, archive_url=provenance.archive_url)
     # A data cell may mark a quotation we translated with {{tr}}, as pages do (markup.py), and
@@ -325,6 +326,8 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             return False, found + site.messages[page.lang].take_missing(), \
                 (_refs(page), page.links, set(), page.uses, page.facts, "")
         found += site.messages[page.lang].take_missing()
+        if site.languages[page.lang]["tag"].lower().startswith("zh"):
+            out = typeset.chinese(out)  # Chinese typesetting by rule (typeset.py)
         if site.config.get("offline"):
             page.article = offline.article(out)
         out = relative_links(out, page.output, site.base_path if page.key == "/404.html" else None)

@@ -154,7 +154,7 @@ CHANGES = ("publication", "figure", "verdict", "claim", "event", "correction", "
 TABLES = {
     "sources": Table("sources.csv", key="id", columns=(
         Column("id", ident), Column("kind", one_of(*SOURCE_KINDS)), Column("publisher", text, translated=True),
-        Column("title", text), Column("author", text, False), Column("date", partial_date, False),
+        Column("title", text, translated="optional"), Column("author", text, False), Column("date", partial_date, False),
         Column("url", https_url, False), Column("original_url", https_url, False), Column("accessed", day, False),
         Column("language", language), Column("access", one_of(*ACCESS)), Column("relays", one_of(*RELAYS), False),
         Column("via", text, False, translated=True),
