@@ -24,8 +24,10 @@ def _tick(x: float) -> str:
     return f"{x:,.0f}" if x >= 10 else (f"{x:g}")
 
 
-def _svg(uid: str, title: str, desc: str, body: list[str], height: int = H) -> Markup:
-    head = (f'<svg class="chart" viewBox="0 0 {W} {height}" role="img" aria-labelledby="{uid}-t {uid}-d" '
+def _svg(uid: str, title: str, desc: str, body: list[str], height: int = H, width: int = W,
+         role: str = "img") -> Markup:
+    """role img for a picture; group for a chart whose marks are links a reader can follow."""
+    head = (f'<svg class="chart" viewBox="0 0 {width} {height}" role="{role}" aria-labelledby="{uid}-t {uid}-d" '
             f'xmlns="http://www.w3.org/2000/svg" font-size="{FONT}">'
             f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>')
     return Markup(head + "".join(body) + "</svg>")
@@ -208,3 +210,53 @@ def thresholds(uid: str, title: str, desc: str, chips: list[dict], zones: list[d
         body.append(_text(x, y, z["label"], f"zone-label {z['series']}", anchor))
     body += points
     return _svg(uid, title, desc, body)
+
+
+def _day(text: str) -> float:
+    """A date (YYYY-MM-DD, YYYY-MM) as a number of days, for placing it on a time axis; a month
+    alone is placed at its middle."""
+    import datetime as dt
+
+    parts = [int(p) for p in text.split("-")]
+    day = dt.date(parts[0], parts[1] if len(parts) > 1 else 7, parts[2] if len(parts) > 2 else 15)
+    return float(day.toordinal())
+
+
+def status(uid: str, title: str, desc: str, tracks: list[dict], lanes: list[dict], ticks: list[tuple[str, str]],
+           start: str, end: str) -> Markup:
+    """The story at a glance: periods as bands on their tracks (tracks: [{label, periods:
+    [{start, end, label, series}]}]), decisions as marks in their lanes (lanes: [{label, cls,
+    marks: [{date, href, title}]}]), each mark a link to its event; ticks: [(date, label)]."""
+    width, left, right, top = 900, 130, 12, 8
+    band_h, lane_h, gap = 30, 24, 10
+    x0, x1 = _day(start), _day(end) + 45  # room after the latest mark
+    def x(d: str) -> float:
+        return left + (_day(d) - x0) / (x1 - x0) * (width - left - right)
+    height = top + len(tracks) * (band_h + 4) + gap + len(lanes) * lane_h + 26
+    body = []
+    axis_y = height - 22
+    for date, label in ticks:
+        tx = x(date)
+        body.append(f'<line class="grid" x1="{_n(tx)}" y1="{top}" x2="{_n(tx)}" y2="{_n(axis_y)}"/>')
+        body.append(_text(tx + 3, axis_y + 15, label, "tick"))
+    y = top
+    for track in tracks:
+        body.append(_text(left - 8, y + band_h / 2 + 5, track["label"], "axis-title", "end"))
+        for p in track["periods"]:
+            bx = x(p["start"])
+            bw = (x(p["end"]) if p["end"] else width - right) - bx
+            body.append(f'<rect class="band {p["series"]}" x="{_n(bx)}" y="{_n(y)}" width="{_n(bw)}" height="{band_h}"/>')
+            if _text_width(p["label"], 12.5) < bw - 8:
+                body.append(_text(bx + 4, y + band_h / 2 + 4.5, p["label"], "band-label"))
+        y += band_h + 4
+    y += gap
+    for lane in lanes:
+        cy = y + lane_h / 2
+        body.append(_text(left - 8, cy + 5, lane["label"], "axis-title", "end"))
+        body.append(f'<line class="lane" x1="{left}" y1="{_n(cy)}" x2="{width - right}" y2="{_n(cy)}"/>')
+        for m in lane["marks"]:
+            body.append(f'<a href="{escape(m["href"])}"><title>{escape(m["title"])}</title>'
+                        f'<circle class="ev {lane["cls"]}" cx="{_n(x(m["date"]))}" cy="{_n(cy)}" r="5"/></a>')
+        y += lane_h
+    body.append(f'<line class="axis" x1="{left}" y1="{_n(axis_y)}" x2="{width - right}" y2="{_n(axis_y)}"/>')
+    return _svg(uid, title, desc, body, height=int(height), width=width, role="group")

@@ -45,6 +45,7 @@ class Data:
     glossary: list[dict] = field(default_factory=list)
     terms: list[dict] = field(default_factory=list)
     quotations: dict[str, dict] = field(default_factory=dict)
+    status: list[dict] = field(default_factory=list)  # periods, by track then start
     models: dict[str, dict] = field(default_factory=dict)
     scenarios: list[dict] = field(default_factory=list)
     thresholds: list[dict] = field(default_factory=list)
@@ -279,6 +280,7 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
     for row in data.raw["quotations"]:
         check_sources("quotations", row, "source")
     data.quotations = {r["id"]: r for r in data.raw["quotations"]}
+    data.status = _check_status(data.raw["status"], problems, labels["status"], check_sources)
     quotations.check(data, problems, labels["quotations"], languages)
     _check_cell_markup(data, problems, labels, others)
     provenance.check(data, problems, labels["sources"])
@@ -288,6 +290,26 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
     changes.check(data, problems, labels)
     _derive(data)
     return data
+
+
+def _check_status(rows: list[dict], problems: Problems, label: str, check_sources) -> list[dict]:
+    """The periods of each track in order, one after another, only the last one open."""
+    key = evidence.sort_key
+    for row in rows:
+        check_sources("status", row, "source")
+        if row["end"] and key(row["end"]) <= key(row["start"]):
+            problems.add(label, row["line"], f"period '{row['id']}' ends ({row['end']}) before it starts ({row['start']})")
+    ordered = sorted(rows, key=lambda r: (r["track"], key(r["start"])))
+    for a, b in zip(ordered, ordered[1:]):
+        if a["track"] != b["track"]:
+            continue
+        if not a["end"]:
+            problems.add(label, a["line"], f"period '{a['id']}' has no end, but '{b['id']}' (line {b['line']}) "
+                                           "comes after it: only the latest period of a track is open")
+        elif key(a["end"]) > key(b["start"]):
+            problems.add(label, b["line"], f"period '{b['id']}' starts ({b['start']}) before '{a['id']}' "
+                                           f"ends ({a['end']}): periods of one track do not overlap")
+    return ordered
 
 
 def _check_cell_markup(data: Data, problems: Problems, labels: dict, others: tuple[str, ...]) -> None:

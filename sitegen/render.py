@@ -24,7 +24,7 @@ _ID_ATTR = re.compile(r'\sid="([^"]+)"')
 # input uses, so that cached fragments (reference entries) serve every page.
 ROOT = "\ue000"
 # Blocks styled by static/figures.css, which only the pages that draw one of them link.
-FIGURE_BLOCKS = ("chart-", "estimator", "timeline")
+FIGURE_BLOCKS = ("chart-", "estimator", "timeline", "kv-size", "worked-example")
 
 _ROOT_LINK = re.compile(ROOT + r'([^"]*)')
 
@@ -222,18 +222,32 @@ class Edition:
         env.globals["changes_page"] = changes if any(p.key == changes for p in self.pages) else None
         env.globals.update(nav=nav, pages=self.pages, citations=self.citations, source_entry=self.source_entry,
                            listed_on=listed_on, sources_listed_on=self.sources_listed_on,
-                           section=sections.sections(self.pages).get, change_page=self.change_page)
+                           section=sections.sections(self.pages).get, change_page=self.change_page,
+                           event_page=self.event_page)
+        # Where each dated list is split (a long log or timeline over several pages, by date):
+        # (from, until, page) for every {{< changes >}} and {{< timeline >}} block, read from the
+        # pages' text, so any page can link to an entry on another before that one is rendered.
+        self.ranges: dict[str, list[tuple[str, str, Page]]] = {"changes": [], "timeline": []}
+        for page in self.pages:
+            for m in re.finditer(r"^\{\{<\s*(changes|timeline)((?:\s+[a-z_]+=\"[^\"\n]*\")*)\s*>\}\}\s*$",
+                                 page.body, re.M):
+                args = dict(markup.ARG_RE.findall(m[2]))
+                self.ranges[m[1]].append((args.get("from", ""), args.get("until", ""), page))
+
+    def _page_for(self, block: str, day: str) -> Page | None:
+        return next((p for start, until, p in self.ranges[block] if start <= day and (not until or day < until)), None)
 
     def change_page(self, day: str) -> str:
-        """The page whose changes block lists the entries of that day (a long log is split by
-        date, {{< changes from="2026-12" >}}); known once the pages are rendered, as for the feed."""
-        for page in self.pages:
-            for kind, text in page.facts:
-                if kind == "block" and text.startswith("changes{"):
-                    args = json.loads(text[len("changes"):])
-                    if args.get("from", "") <= day and (not args.get("until") or day < args["until"]):
-                        return page.url
-        return self.site.page_url(self.site.config["changes_page"], self.code)
+        """The page that lists the changes log's entries of that day."""
+        page = self._page_for("changes", day)
+        return page.url if page else self.site.page_url(self.site.config["changes_page"], self.code)
+
+    def event_page(self, day: str) -> str:
+        """The page of the timeline that lists the events of that day."""
+        page = self._page_for("timeline", day)
+        if page is None:
+            raise LookupError(f"no page's timeline block lists the events of {day}")
+        return page.url
 
     def lookup_value(self, chip: str, metric: str):
         self.tracking.used.add((chip, metric))  # remembered, so preview rebuilds know who prints what

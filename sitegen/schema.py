@@ -218,6 +218,14 @@ TABLES = {
         Column("aliases", text_list, False), Column("aliases_zh", text_list, False),
         Column("avoid_zh", text_list, False), Column("note", text, False),
     )),
+    # The H20's status over time, as periods on two tracks: what Washington allowed (us) and what
+    # Beijing and Chinese buyers did (china). Drawn as bands by the status chart; the open period
+    # of each track (no end) is "where things stand" on the home page.
+    "status": Table("status.csv", key="id", optional=True, columns=(
+        Column("id", ident), Column("track", one_of("us", "china")), Column("start", partial_date),
+        Column("end", partial_date, False), Column("label", text, translated=True),
+        Column("summary", text, translated=True), Column("source", id_list),
+    )),
     # Quotations, each once: the words as spoken (in `language`) and our translation into each
     # other language of the site; pages and data cells print them with {{q:id}} (quotations.py).
     # form: quote, or title (a title quoted: 《》 in Chinese).

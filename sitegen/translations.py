@@ -116,6 +116,7 @@ def localize(data, code: str, default: str):
     out.changes = [swap("changes", r) for r in data.changes]
     out.claims, out.glossary, out.thresholds = out.raw["claims"], out.raw["glossary"], out.raw["thresholds"]
     out.terms = out.raw["terms"]
+    out.status = [swap("status", r) for r in data.status]
     out.scenarios = out.raw["scenarios"]
     out.figures = {r["id"]: r for r in out.raw["figures"]}
     rows = {r["line"]: swap("specs", r) for r in data.raw["specs"]}
