@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import changes, evidence, lexicon, provenance, quotations
+from . import changes, evidence, lexicon, provenance, quotations, support
 from .errors import Problems
 from .schema import TABLES, Table, partial_date, text
 
@@ -46,6 +46,7 @@ class Data:
     terms: list[dict] = field(default_factory=list)
     quotations: dict[str, dict] = field(default_factory=dict)
     status: list[dict] = field(default_factory=list)  # periods, by track then start
+    quotes: list[dict] = field(default_factory=list)  # what each source says for each item (support.py)
     models: dict[str, dict] = field(default_factory=dict)
     scenarios: list[dict] = field(default_factory=list)
     thresholds: list[dict] = field(default_factory=list)
@@ -284,6 +285,8 @@ def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[s
     quotations.check(data, problems, labels["quotations"], languages)
     _check_cell_markup(data, problems, labels, others)
     provenance.check(data, problems, labels["sources"])
+    if (data_dir / TABLES["quotes"].file).exists():
+        data.quotes = support.check(data, problems, labels, languages)
     for row in data.raw["changes"]:
         check_sources("changes", row, "source")
     data.changes = sorted(data.raw["changes"], key=lambda r: (r["date"], r["line"]), reverse=True)
@@ -338,6 +341,11 @@ def _check_cell_markup(data: Data, problems: Problems, labels: dict, others: tup
                             partial_date(found)
                         except ValueError as exc:
                             problems.add(labels[name], row["line"], f"column '{column.name}': {{{{{found}}}}}: {exc}")
+                for cell in (row.get(column.name) or "", *(row.get(f"{column.name}_{c}") or "" for c in others)):
+                    if "{{tr}}" in cell:
+                        problems.add(labels[name], row["line"], f"column '{column.name}': {{{{tr}}}} is no longer used: "
+                                                                "write the quotation in data/quotations.csv, print it with {{q:id}}")
+                        break
                 for code in others:
                     theirs = marks(row.get(f"{column.name}_{code}") or "")
                     if row.get(f"{column.name}_{code}") and theirs != mine:

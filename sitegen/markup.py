@@ -4,7 +4,8 @@
 - values     `{{chip.metric}}`    -> the figure from data/ with its unit and citation
 - figures    `{{fig:id}}`         -> a figure of data/figures.csv (money, counts), cited
 - dates      `{{2025-08-11}}`     -> the date in the page's language (11 August 2025, 2025年8月11日)
-- `{{tr}}`                        -> "(our translation)" after a quotation we translated
+- quotations `{{q:id}}`          -> a quotation of data/quotations.csv in the page's language,
+                                     marked "(our translation)" where the words are ours
 - blocks     `{{< name k="v" >}}` -> templates/blocks/name.html rendered in place
 - links      site paths get the base path (and, for a page, the page's language) and are
              checked; external links get rel=noopener
@@ -85,7 +86,7 @@ class Context:
     terms: list[tuple[str, str]]  # (phrase, site path of its definition)
     lookup_figure: Callable = None  # id -> (printed text, source ids), raises KeyError
     format_date: Callable = str     # '2025-08-11' -> the date in the page's language
-    translation_mark: str = ""      # what {{tr}} prints: templates/partials/marks.html
+    translation_mark: str = ""      # the mark of our translations: templates/partials/marks.html
     lookup_quote: Callable = None   # id -> (the quotation in its marks, is it ours), raises KeyError
     page_keys: frozenset = frozenset()  # every page's default-language URL, for links
     prefix: str = ""                # this language's folder: "" or "zh/"
@@ -246,18 +247,18 @@ class QuoteInline(InlineProcessor):
         return el, m.start(0), m.end(0)
 
 
-class TranslationMark(InlineProcessor):
-    """{{tr}}: marks the quotation before it as our translation, never the speaker's words."""
+class RetiredTranslationMark(InlineProcessor):
+    """{{tr}}, the hand-typed translation mark of earlier versions: refused, since a quotation
+    translated by hand on each page came out differently on each (quotations.py)."""
 
     def __init__(self, ctx: Context):
         super().__init__(TR_RE)
         self.ctx = ctx
 
     def handleMatch(self, m, data):  # noqa: N802
-        el = etree.Element("small")
-        el.set("class", "tr")
-        el.text = self.ctx.translation_mark
-        return el, m.start(0), m.end(0)
+        self.ctx.state.problems.append((m[0], "{{tr}} is no longer used: write the quotation once in "
+                                              "data/quotations.csv and print it with {{q:id}}, which marks our translations"))
+        return etree.Element("span"), m.start(0), m.end(0)
 
 
 def percent(ratio: float) -> str:
@@ -471,7 +472,7 @@ class SiteExtension(Extension):
         md.inlinePatterns.register(ValueInline(self.ctx), "value", 174)
         md.inlinePatterns.register(FigureInline(self.ctx), "figure", 173)
         md.inlinePatterns.register(DateInline(self.ctx), "date", 172)
-        md.inlinePatterns.register(TranslationMark(self.ctx), "translation_mark", 171)
+        md.inlinePatterns.register(RetiredTranslationMark(self.ctx), "translation_mark", 171)
         md.inlinePatterns.register(QuoteInline(self.ctx), "quote", 170)
         md.parser.blockprocessors.register(BlockShortcode(md.parser, self.ctx), "block", 95)
         md.treeprocessors.register(Finish(md, self.ctx), "finish", 15)

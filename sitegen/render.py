@@ -140,11 +140,9 @@ def make_env(site: Site, code: str, messages, cache=None) -> jinja2.Environment:
                        sort_terms=lambda rows: sorted(rows, key=lambda r: formats.sort_key(r["term"], lang["locale"])),
                        kv_kib=estimate.kv_kib, show=estimate.show, charts=charts,
                        primary_kinds=evidence.PRIMARY_KINDS, archive_url=provenance.archive_url)
-    # A data cell may mark a quotation we translated with {{tr}}, as pages do (markup.py), and
-    # print a figure of data/figures.csv ({{fig:id}}) or a date ({{2025-08-11}}) in the
-    # language's own form; its row cites the sources (data.py checked both).
-    mark = markup.Markup('<small class="tr">{}</small>'.format(
-        markup.escape(env.get_template("partials/marks.html").module.our_translation())))
+    # A data cell may print a quotation ({{q:id}}), a figure of data/figures.csv ({{fig:id}}) or
+    # a date ({{2025-08-11}}) in the language's own form, as pages do; its row cites the sources
+    # (data.py checked all three).
     figures = site.data.figures
 
     def plain(text: str) -> str:
@@ -156,9 +154,9 @@ def make_env(site: Site, code: str, messages, cache=None) -> jinja2.Environment:
     rows = site.data.quotations
     our = str(env.get_template("partials/marks.html").module.our_translation())
     env.filters["marked"] = lambda text: markup.Markup(quotations.marked_cell(
-        plain(str(markup.escape(text)).replace("{{tr}}", mark)), rows, code, our))
+        plain(str(markup.escape(text))), rows, code, our))
     env.filters["plain"] = lambda text: re.sub(quotations.QUOTE_RE, lambda m: quotations.marked(rows[m[1]], code)[0],
-                                               plain(text.replace("{{tr}}", "")))
+                                               plain(text))
     # The offline edition's stylesheet is inline, allowed by its hash alone (templates/offline.html).
     env.filters["csp_hash"] = lambda text: "sha256-" + base64.b64encode(hashlib.sha256(str(text).encode()).digest()).decode()
     # og:locale wants language_TERRITORY: zh_Hans_CN -> zh_CN, en_GB -> en_GB.

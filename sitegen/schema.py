@@ -226,6 +226,15 @@ TABLES = {
         Column("end", partial_date, False), Column("label", text, translated=True),
         Column("summary", text, translated=True), Column("source", id_list),
     )),
+    # What each source says for each item it is cited for (sitegen/support.py): the passage,
+    # verbatim in its language, with our translations; or why there is none. Without this file
+    # a site has no passages and nothing is checked; with it, every citation pair needs a row.
+    "quotes": Table("quotes.csv", optional=True, columns=(
+        Column("source", ident), Column("for", text_list), Column("quote", text, False),
+        Column("language", language, False), Column("scale", one_of("sparse"), False),
+        Column("quote_en", text, False), Column("quote_zh", text, False),
+        Column("missing", text, False), Column("note", text, False),
+    )),
     # Quotations, each once: the words as spoken (in `language`) and our translation into each
     # other language of the site; pages and data cells print them with {{q:id}} (quotations.py).
     # form: quote, or title (a title quoted: 《》 in Chinese).

@@ -244,12 +244,14 @@ def test_every_source_says_where_we_read_it_and_offers_an_archived_copy(real_sit
             elif s["access"] in ("syndicated", "reprint"):
                 if f"Read via {s['via']}" not in first:
                     problems.append(f"{s['id']}: no 'read via' in {first[:80]!r}")
-                named = s["origin"] and re.sub(r"^[^,]*?, ", "", first).startswith(s["publisher"]) or \
-                    (s["origin"] and first.startswith(s["publisher"]))
+                byline = s["author"].replace("; ", ", ") + ", " if s["author"] else ""
+                named = s["origin"] and first.removeprefix(byline).startswith(s["publisher"])
                 if not named and "Original publisher not known." not in first:
                     problems.append(f"{s['id']}: original publisher neither named first nor said unknown")
-            elif "A rewrite of" not in first:
+            elif not re.search(r"A rewrite of|A rewrite;|Relays an? |Reports remarks by", first):
                 problems.append(f"{s['id']}: a rewrite not marked as one")
+            elif s["relays"] != "report" and "reporting" in first:
+                problems.append(f"{s['id']}: {s['origin']} named as a newsroom, but it {s['relays']}s")
         if s["url"]:
             archived = f"https://web.archive.org/web/{s['accessed'].replace('-', '')}/{s['url']}"
             if f'href="{archived}"' not in entry:
