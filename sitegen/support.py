@@ -17,7 +17,7 @@ from .errors import Problems
 # could not read, we saw only part of it, or the figure is our own arithmetic on cited ones.
 MISSING = ("not-stored", "pdf", "partial", "derived")
 # A number not glued to letters before it (the 16 of FP16, the 100 of H100 are names).
-_NUMBER = re.compile(r"(?<![A-Za-z\d.,])(\d{1,3}(?:[,\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)\s*(万亿|亿|万|trillion|billion|bn|million|mn|m\b|thousand|k\b|B\b)?",
+_NUMBER = re.compile(r"(?<![A-Za-z\d.,])(\d{1,3}(?:[,\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)[\s-]*(万亿|亿|万|trillion|billion|bn|million|mn|m\b|thousand|k\b|B\b)?",
                      re.I)
 _SCALE = {"万亿": 12, "亿": 8, "万": 4, "trillion": 12, "billion": 9, "bn": 9, "b": 9, "million": 6, "mn": 6, "m": 6,
           "thousand": 3, "k": 3}
@@ -153,9 +153,18 @@ def _unsupported(item: str, uses: list, row: dict, data) -> list[str]:
             metric = data.metrics[cited["metric"]]
             # A value we print is stated as it is (or at twice it, "with sparsity"); a value we
             # reject is shown as the source gives it, whichever way that is.
-            given = states(quote, Decimal(cited["value"]), sparse) if cited["accepted"] else (
-                states(quote, Decimal(cited["value"])) or states(quote, Decimal(cited["value"]), True)) \
-                if metric["kind"] == "number" else True
+            try:
+                value = Decimal(cited["value"])
+            except InvalidOperation:  # a rejected value as its source wrote it ("280-400")
+                value = None
+            if metric["kind"] != "number":
+                given = True
+            elif value is None:
+                given = cited["value"] in quote
+            elif cited["accepted"]:
+                given = states(quote, value, sparse)
+            else:  # a value we reject is shown as the source gives it, whichever way that is
+                given = states(quote, value) or states(quote, value, True)
             if not given:
                 out.append(f"the passage for {item} does not state {cited['value']} {metric['unit']}"
                            + (" (nor twice it, with sparsity)" if sparse else ""))
