@@ -67,6 +67,13 @@ class PageState:
     problems: list[tuple] = field(default_factory=list)  # (token or tokens to locate, message)
     facts: set = field(default_factory=set)  # what the page prints from data/: twins must agree
     terms: list = field(default_factory=list)  # glossary paths linked, in order: the page's term list
+    cited_for: dict = field(default_factory=dict)  # source id -> items of data/ the page cites it for
+
+    def cites_for(self, sources, item: str) -> None:
+        """Remember that the page cites these sources for this item (a figure, a claim, an
+        event...): its passages are the ones data/quotes.csv gives for that pair."""
+        for sid in sources:
+            self.cited_for.setdefault(sid, set()).add(item)
 
     def number(self, sid: str) -> tuple[int, int]:
         """(reference number, occurrence) for a citation of sid, numbering on first use."""
@@ -109,9 +116,12 @@ def fill_cite(el: etree.Element, ctx: Context, ids: tuple[str, ...]) -> etree.El
     return el
 
 
-def cite_markup(ctx: Context, ids: tuple[str, ...]) -> Markup:
+def cite_markup(ctx: Context, ids: tuple[str, ...], item: str | None = None) -> Markup:
     """The same marker as HTML text, for templates rendered inside a page (blocks); built as a
-    string because blocks cite hundreds of times (the ids and numbers need no escaping)."""
+    string because blocks cite hundreds of times (the ids and numbers need no escaping).
+    item: what the sources are cited for (chip.metric, claim:id, event:id ...), if anything."""
+    if item:
+        ctx.state.cites_for(ids, item)
     links = []
     for sid in ids:
         n, k = ctx.state.number(sid)
@@ -166,6 +176,7 @@ class ValueInline(InlineProcessor):
             el.text = f"{value.text}\u00a0{value.unit}" if value.unit else value.text
             sources = value.sources
             self.ctx.state.facts.add(("value", f"{m[1]}.{m[2]}"))
+            self.ctx.state.cites_for(value.sources, f"{m[1]}.{m[2]}")
         else:  # {{a.metric / b.metric}}: a percentage, cited by both figures' sources
             if value.number is None or other.number is None:
                 self.ctx.state.problems.append((m[0], f"{m[0]}: a ratio needs two numeric metrics"))
@@ -173,6 +184,8 @@ class ValueInline(InlineProcessor):
             el.text = percent(value.number / other.number)
             sources = tuple(dict.fromkeys(value.sources + other.sources))
             self.ctx.state.facts.add(("ratio", f"{m[1]}.{m[2]}/{m[3]}.{m[4]}"))
+            self.ctx.state.cites_for(value.sources, f"{m[1]}.{m[2]}")
+            self.ctx.state.cites_for(other.sources, f"{m[3]}.{m[4]}")
         sup = etree.SubElement(el, "sup")
         sup.set("data-cite", " ".join(sources))
         return el, m.start(0), m.end(0)
@@ -196,6 +209,7 @@ class FigureInline(InlineProcessor):
         el.text = text
         etree.SubElement(el, "sup").set("data-cite", " ".join(sources))
         self.ctx.state.facts.add(("fig", m[1]))
+        self.ctx.state.cites_for(sources, f"fig:{m[1]}")
         return el, m.start(0), m.end(0)
 
 
@@ -356,7 +370,7 @@ class Finish(Treeprocessor):
         token = el.attrib.pop("data-token")
         ctx.state.facts.add(("block", name + json.dumps(args, sort_keys=True, ensure_ascii=False)))
         try:
-            html = ctx.render_block(name, args, lambda *ids: cite_markup(ctx, _flatten(ids)))
+            html = ctx.render_block(name, args, lambda *ids, item=None: cite_markup(ctx, _flatten(ids), item))
         except (LookupError, ValueError) as exc:
             ctx.state.problems.append((token, f"block '{name}': {exc}"))
             html = ""

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import base64
+import functools
+import gzip
 import hashlib
 import json
 import posixpath
 import re
 import traceback
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import cite, charts, estimate, evidence, formats, markup, offline, parallel, provenance, quotations, sections, translations, typeset
+from . import budget, cite, charts, estimate, evidence, formats, markup, offline, parallel, provenance, quotations, sections, support, translations, typeset
 from .content import Page
 from .data import Data
 from .errors import Problems, line_of
@@ -221,7 +224,10 @@ class Edition:
         env.globals.update(nav=nav, pages=self.pages, citations=self.citations, source_entry=self.source_entry,
                            listed_on=listed_on, sources_listed_on=self.sources_listed_on,
                            section=sections.sections(self.pages).get, change_page=self.change_page,
-                           event_page=self.event_page)
+                           event_page=self.event_page, item_of=self.item_of, fragment=support.fragment)
+        self.passages = support.by_source(data.quotes)
+        self.claims = {r["id"]: r for r in data.claims}
+        self.events = {r["id"]: r for r in data.timeline}
         # Where each dated list is split (a long log or timeline over several pages, by date):
         # (from, until, page) for every {{< changes >}} and {{< timeline >}} block, read from the
         # pages' text, so any page can link to an entry on another before that one is rendered.
@@ -231,6 +237,21 @@ class Edition:
                                  page.body, re.M):
                 args = dict(markup.ARG_RE.findall(m[2]))
                 self.ranges[m[1]].append((args.get("from", ""), args.get("until", ""), page))
+
+    def item_of(self, item: str) -> dict:
+        """What a cited item is, for a template to name it: a specification value, a figure,
+        a claim, an event, a threshold or a model (support.py's keys)."""
+        kind, _, key = item.rpartition(":")
+        if not kind:
+            chip, _, metric = item.partition(".")
+            return {"kind": "spec", "chip": self.data.chips[chip], "metric": self.data.metrics[metric],
+                    "value": self.data.get(chip, metric)}
+        if kind == "fig":
+            row = self.data.figures[key]
+            return {"kind": kind, "text": formats.figure(row["value"], row["unit"], self.site.languages[self.code]["locale"])}
+        table = {"claim": self.claims, "event": self.events, "model": self.data.models,
+                 "threshold": {r["id"]: r for r in self.data.thresholds}}[kind]
+        return {"kind": kind, "row": table[key]}
 
     def _page_for(self, block: str, day: str) -> Page | None:
         return next((p for start, until, p in self.ranges[block] if start <= day and (not until or day < until)), None)
@@ -318,6 +339,7 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         # The glossary terms this page links, defined again at its foot for the previews.
         page.terms = [edition.glossary[path.rpartition("#term-")[2]] for path in state.terms]
         page.facts = frozenset(state.facts)
+        page.cited_for = state.cited_for
         for token, message in state.problems:
             found.append((page.path, line_of(page.body, token, page.body_line), message))
         page.html, page.toc = html, toc
@@ -327,16 +349,18 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             for sid, n in sorted(state.order.items(), key=lambda kv: kv[1])
         ]
         layout = page.meta.get("layout", "page")
+        # A page's references link its companion, what the sources say, when there is one.
+        companion = passages_pages(page, edition, found)
         try:
             out = edition.env.get_template(f"{layout}.html").render(page=page, content=markup.Markup(page.html))
         except jinja2.TemplateNotFound as exc:
             found.append((page.path, 1, f"layout '{layout}': no template templates/{exc.name}"))
-            return False, found, (_refs(page), page.links, set(), page.uses, page.facts, "")
+            return False, found, (_refs(page), page.links, set(), page.uses, page.facts, "", [])
         except Exception as exc:  # anything a template's code raises is that template's problem
             path, line = template_location(exc, site.root)
             found.append((path, line, f"{type(exc).__name__} while rendering {page.path}: {exc}"))
             return False, found + site.messages[page.lang].take_missing(), \
-                (_refs(page), page.links, set(), page.uses, page.facts, "")
+                (_refs(page), page.links, set(), page.uses, page.facts, "", [])
         found += site.messages[page.lang].take_missing()
         if site.languages[page.lang]["tag"].lower().startswith("zh"):
             out = typeset.chinese(out)  # Chinese typesetting by rule (typeset.py)
@@ -349,7 +373,71 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         if sink is not None and not found:
             sink(page.output, body)  # written now, by this process; the entry stays None
             body = None
-        return body, found, (_refs(page), page.links, page.ids, page.uses, page.facts, page.article)
+            for name, part in companion:
+                sink(name, part)
+            companion = []
+        return body, found, (_refs(page), page.links, page.ids, page.uses, page.facts, page.article, companion)
+
+    def passages_pages(page: Page, edition, found: list) -> list[tuple[str, bytes]]:
+        """The page's companion, what the sources say (quotes.html beside it, then quotes-2.html
+        and on where one would not load in the first round trip): for each of its references,
+        the passages data/quotes.csv gives for what the page cites it for (all of the source's
+        passages where only its text cites it), each linked at the passage. Sets page.passages:
+        (first reference, last reference, URL) of each part, for the page to link."""
+        page.passages = []
+        if page.meta.get("layout", "page") != "page" or \
+                not any(ref["id"] in edition.passages for ref in page.references):
+            return []
+        listed = []
+        for ref in page.references:
+            rows = edition.passages.get(ref["id"], [])
+            items = page.cited_for.get(ref["id"], set())
+            chosen = [r for r in rows if items & set(r["for"])] or rows
+            listed.append({"ref": ref, "rows": chosen, "items": items})
+        template = edition.env.get_template("passages.html")
+        marks = edition.env.get_template("partials/marks.html").module
+        title = str(marks.passages_title(page.meta["title"]))
+        summary = str(marks.passages_summary(page.meta["title"]))
+        zh = site.languages[page.lang]["tag"].lower().startswith("zh")
+
+        def render(chunks: list[list[dict]]) -> list[tuple[str, bytes]]:
+            names = ["quotes.html"] + [f"quotes-{i}.html" for i in range(2, len(chunks) + 1)]
+            page.passages = [(c[0]["ref"]["number"], c[-1]["ref"]["number"], page.url + n) for c, n in zip(chunks, names)]
+            out = []
+            for chunk, name in zip(chunks, names):
+                html = template.render(page=_Companion(page, name, title, summary), of=page, listed=chunk)
+                if zh:
+                    html = typeset.chinese(html)
+                target = _beside(page.output, name)
+                out.append((target, relative_links(html, target, None).encode("utf-8")))
+            return out
+
+        try:
+            parts = render([listed])
+            if len(listed) > 1 and budget.first_render(parts[0][1], {}) + _style_gz() > budget.BUDGET:
+                # Pack references into parts as one compressor sees them (flushed after each, so
+                # the running size is the part's size so far), then render the parts.
+                pieces = parts[0][1].split(b'<li id="q-ref-')
+                head, tail = pieces[0], pieces[-1].partition(b"</ol>")[2]
+                room = budget.BUDGET - _style_gz() - len(gzip.compress(tail, 9)) - 128
+                chunks, packer, size = [], None, 0
+                for entry, piece in zip(listed, pieces[1:]):
+                    piece = b'<li id="q-ref-' + piece
+                    cost = len(packer.compress(piece) + packer.flush(zlib.Z_SYNC_FLUSH)) if packer else room + 1
+                    if size + cost > room:
+                        packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+                        size = len(packer.compress(head + piece) + packer.flush(zlib.Z_SYNC_FLUSH))
+                        chunks.append([entry])
+                    else:
+                        size += cost
+                        chunks[-1].append(entry)
+                parts = render(chunks)
+        except Exception as exc:  # a template's problem, reported like any other
+            path, line = template_location(exc, site.root)
+            found.append((path, line, f"{type(exc).__name__} while rendering the passages of {page.path}: {exc}"))
+            page.passages = []
+            return []
+        return parts
 
     # The sources page lists which pages cite each source, so pages that summarise the
     # whole site ({{< sources >}}) are rendered after all the others.
@@ -365,10 +453,12 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         page.references, page.links, page.ids, page.uses, page.facts, page.article = \
             old.references, old.links, old.ids, old.uses, old.facts, old.article
         files[page.output] = memory.files[page.output]
+        for name in old.companion:
+            files[name] = memory.files[name]
 
     def take(page: Page, result: tuple) -> bool:
         """Record one rendered page; False if it could not be rendered."""
-        out, found, (refs, page.links, page.ids, page.uses, page.facts, page.article) = result  # maybe from a worker
+        out, found, (refs, page.links, page.ids, page.uses, page.facts, page.article, companion) = result  # maybe from a worker
         sources = editions[page.lang].data.sources
         page.references = [{"number": n, "id": sid, "source": sources[sid], "uses": uses}
                            for n, sid, uses in refs]
@@ -376,6 +466,8 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             problems.add(*problem)
         if out is not False:
             files[page.output] = out
+            for name, part in companion:
+                files[name] = part
         return out is not False
 
     for page in others:
@@ -564,3 +656,35 @@ def check_links(site: Site, files: dict[str, bytes], problems: Problems) -> None
         problems.add(page.path, page.lines.get("lists_sources", 1),
                      f"lists {len(ids)} source(s) but shows no entry for them, e.g. '{ids[0]}': "
                      "add {{< sources >}} to the page")
+
+
+def _beside(output: str, name: str) -> str:
+    """A file beside a page's output: specs/index.html, quotes.html -> specs/quotes.html."""
+    return output.rpartition("/")[0] + "/" + name if "/" in output else name
+
+
+@functools.cache
+def _style_gz() -> int:
+    """The compressed size of the stylesheet every page links, for the companion's budget."""
+    return len(gzip.compress((Path(__file__).parent.parent / "static" / "style.css").read_bytes(), 9))
+
+
+class _Companion:
+    """A page's companion as the layout sees it: the page's own facts, its own address."""
+
+    def __init__(self, page: Page, name: str, title: str, summary: str):
+        self._page = page
+        self.url = page.url + name
+        self.key = page.key + name
+        self.meta = dict(page.meta, title=title, summary=summary)
+        self.translations = {code: _Twin(twin.url + "quotes.html") for code, twin in page.translations.items()}
+        self.figures = False
+        self.references, self.terms, self.toc, self.is_explainer = [], [], [], False
+
+    def __getattr__(self, name):
+        return getattr(self._page, name)
+
+
+class _Twin:
+    def __init__(self, url: str):
+        self.url = url

@@ -198,3 +198,35 @@ def _unsupported(item: str, uses: list, row: dict, data) -> list[str]:
                 out.append(f"{row['source']} is dated {src}, before the event it is cited for ({cited['date']}), "
                            "and the passage does not announce it")
     return sorted(set(out))
+
+
+def fragment(quote: str) -> str:
+    """A URL text fragment (#:~:text=...) that makes a supporting browser scroll to the passage
+    and highlight it: a short passage whole, else from its first words to its last. A passage
+    with words left out (…) or copied from a table's row (cells joined by |) is matched from the
+    first part's first words to the last part's last words, which the browser may find in
+    different paragraphs or cells."""
+    from urllib.parse import quote as encode
+
+    def enc(text: str) -> str:
+        return encode(text.strip(), safe="").replace("-", "%2D").replace(",", "%2C").replace("&", "%26")
+
+    parts = [p.strip(" .,;:\"“”") for p in re.split(r"\s*(?:…|\.\.\.|\|)\s*", quote)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return ""
+    first, last = parts[0], parts[-1]
+    cjk = bool(re.search(r"[\u3400-\u9fff\u3040-\u30ff]", quote))
+    head = first[:8] if cjk else " ".join(first.split()[:4])
+    tail = last[-8:] if cjk else " ".join(last.split()[-4:])
+    if len(parts) == 1 and (len(first) <= 16 if cjk else len(first.split()) <= 8):
+        return "#:~:text=" + enc(first)
+    return "#:~:text=" + enc(head) + "," + enc(tail)
+
+
+def by_source(rows: list[dict]) -> dict[str, list[dict]]:
+    """The passages of each source, in file order."""
+    out: dict[str, list[dict]] = {}
+    for row in rows:
+        out.setdefault(row["source"], []).append(row)
+    return out

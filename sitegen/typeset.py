@@ -29,7 +29,8 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACE_AFTER = re.compile(f"(?<=[{FULL}])[ \\t\\n]+")
 _SPACE_BEFORE = re.compile(f"[ \\t\\n]+(?=[{FULL}])")
 _BRACKETS = re.compile(r"\(([^()]*)\)")
-_RANGE = re.compile(rf"(?<![\w.,/-])(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(?=[{_HAN}]| ?(?:TFLOPS|TOPS|TB/s|GB/s|GB|W|mm²)\b)")
+# Not after a Latin letter, digit or mark (H100-..., 2025-08-11), but after a Chinese character yes.
+_RANGE = re.compile(rf"(?<![A-Za-z0-9_.,/-])(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(?=[{_HAN}]| ?(?:TFLOPS|TOPS|TB/s|GB/s|GB|W|mm²)\b)")
 
 
 def _text(text: str) -> str:

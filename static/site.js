@@ -3,7 +3,8 @@
 //   page already holds about it (the reference entry, the definition at the page's foot).
 // - Contents in the margin (wide screens, by CSS): the section being read is marked.
 // - Cite this page: buttons that copy the reference, BibTeX or CSL-JSON with today's date.
-// Every word shown comes from the page itself.
+// Every word shown comes from the page itself, or, for a citation, from the page's companion
+// of passages (quotes.html beside it), fetched once when a citation is first previewed.
 
 const preview = document.createElement("div");
 preview.className = "preview";
@@ -59,6 +60,39 @@ function place(trigger) {
   }
 }
 
+// What the source says: the passages the companion gives for reference n, at most two, and a
+// link to the rest. The companion is split in parts by reference number (data-passages).
+const companions = new Map();
+async function passages(n) {
+  const parts = document.querySelector(".references[data-passages]")?.dataset.passages.split(" ") || [];
+  let at = null;
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const [first, last] = parts[i].split("-").map(Number);
+    if (n >= first && n <= last) at = parts[i + 1];
+  }
+  if (!at) return null;
+  if (!companions.has(at)) {
+    companions.set(at, fetch(at).then((r) => (r.ok ? r.text() : "")).then(
+      (text) => new DOMParser().parseFromString(text, "text/html"), () => null));
+  }
+  const doc = await companions.get(at);
+  const entry = doc?.getElementById("q-ref-" + n);
+  if (!entry) return null;
+  const found = [...entry.querySelectorAll(".passage")];
+  const box = document.createElement("div");
+  box.className = "passages";
+  box.append(...found.slice(0, 2).map((p) => document.importNode(p, true)));
+  if (found.length > 2) {
+    const more = document.createElement("p");
+    const a = document.createElement("a");
+    a.href = at + "#q-ref-" + n;
+    a.textContent = entry.closest("[data-more]")?.dataset.more.replace("%n", found.length) || "…";
+    more.append(a);
+    box.append(more);
+  }
+  return box;
+}
+
 function show(trigger) {
   clearTimeout(timer);
   if (owner === trigger && !preview.hidden) return;
@@ -71,6 +105,16 @@ function show(trigger) {
   owner = trigger;
   trigger.setAttribute("aria-describedby", "preview");
   place(trigger);
+  const href = trigger.getAttribute("href") || "";
+  if (trigger.closest("sup.cite") && href.startsWith("#ref-")) {
+    passages(Number(href.slice(5))).then((more) => {
+      if (!more || owner !== trigger) return;
+      for (const el of more.querySelectorAll("[id]")) el.removeAttribute("id");
+      for (const a of more.querySelectorAll("a")) a.tabIndex = -1;
+      box.append(more);
+      place(trigger);
+    });
+  }
 }
 
 function hide() {

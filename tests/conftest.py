@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import re
 from pathlib import Path
 
 import pytest
@@ -64,14 +65,21 @@ def page_file(site_dir: Path, page: str) -> Path:
 
 def built_pages(site_dir: Path) -> list[str]:
     """Every HTML page of a built site as its URL path below the base ("", "specs/", "404.html");
-    the offline editions (offline.html, one file holding every page) have tests of their own."""
+    the offline editions (offline.html, one file holding every page) and the pages' companions of
+    passages (quotes.html, quotes-2.html...) have tests of their own."""
     pages = []
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
-        if path.name == "offline.html":
+        if path.name == "offline.html" or re.fullmatch(r"quotes(-\d+)?\.html", path.name):
             continue
         pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
     return pages
+
+
+def companion_pages(site_dir: Path) -> list[str]:
+    """Every page's companion of passages, what the sources say (quotes.html, quotes-2.html...)."""
+    return sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("quotes*.html")
+                  if re.fullmatch(r"quotes(-\d+)?\.html", p.name))
 
 
 @pytest.fixture

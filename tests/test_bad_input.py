@@ -196,6 +196,17 @@ CASES = [
                                                                  "Bandwidth corrected.,A new datasheet.,h20.memory_bandwidth,"
                                                                  "3.9,4.1,,带宽更正。,新的数据手册。\n"),
      "data/changes.csv:3", "old value '3.9' of h20.memory_bandwidth is not what the record held"),
+    # What each source says (data/quotes.csv): a passage must state what it is cited for.
+    ("passage-not-stating-the-figure", lambda r: edit(r / "data/quotes.csv", "Memory bandwidth: 4.0 TB/s,", "Memory bandwidth: 4.5 TB/s,"),
+     "data/quotes.csv:2", "the passage for h20.memory_bandwidth does not state 4.0 TB/s"),
+    ("citation-without-passage", lambda r: edit(r / "data/quotes.csv", "paper,fig:orders,Orders for 700000 chips were reported.,en,,,据报道订单为70万颗芯片。,,\n", ""),
+     "data/figures.csv:3", "fig:orders cites paper, but data/quotes.csv has no passage of it"),
+    ("passage-and-reason-both", lambda r: edit(r / "data/quotes.csv", "FP8 Tensor: 296 TFLOPS,en,,,FP8张量：296 TFLOPS,,", "FP8 Tensor: 296 TFLOPS,en,,,FP8张量：296 TFLOPS,pdf,"),
+     "data/quotes.csv:6", "give the passage (quote) or why there is none"),
+    ("passage-without-translation", lambda r: edit(r / "data/quotes.csv", ",en,,,FP16张量：148 TFLOPS,,", ",en,,,,,"),
+     "data/quotes.csv:5", "'quote_zh' is empty"),
+    ("passage-reason-unknown", lambda r: edit(r / "data/quotes.csv", ",,,,,,not-stored,", ",,,,,,paywalled,"),
+     "data/quotes.csv:17", "missing 'paywalled' must be one of"),
     ("verdict-changed-without-entry", lambda r: (publish(r), edit(r / "data/claims.csv", ",wrong,", ",disputed,")),
      "data/claims.csv:2", "but the record says 'wrong'"),
 ]
@@ -222,6 +233,7 @@ def test_a_logged_change_builds_and_is_shown_in_both_editions_and_feeds(site: Pa
     newest first, with its anchor, the old and new value, and in each edition's feed."""
     change_figure(site, "bandwidth,2026-02-01,figure,/specs/#row-memory_bandwidth,Bandwidth corrected.,"
                         "A new datasheet.,h20.memory_bandwidth,4.0,4.1,,带宽更正。,新的数据手册。\n")
+    edit(site / "data/quotes.csv", "Memory bandwidth: 4.0 TB/s,en,,,显存带宽：4.0 TB/s", "Memory bandwidth: 4.1 TB/s,en,,,显存带宽：4.1 TB/s")
     result = run_build(site)
     assert result.returncode == 0, result.stderr
     for prefix, words in (("", "Bandwidth corrected."), ("zh/", "带宽更正。")):
@@ -238,11 +250,12 @@ def test_all_problems_are_reported_together(site: Path) -> None:
     append(site / "content/about.md", "\nOne [@ghost-one] and [dead](/gone/).\n")
     append(site / "content/specs.md", "\nTwo [@ghost-two].\n")
     append(site / "data/timeline.csv", "bad,2025-13-01,,nvidia,Bad month.,paper,,坏月份。\n")
+    append(site / "data/quotes.csv", "paper,event:bad,The bad month.,en,,,坏月份。,,\n")
     result = run_build(site)
     assert result.returncode == 1
     # Data problems stop the build before rendering; fix them and the page problems show together.
     assert "data/timeline.csv:4:" in result.stderr
-    edit(site / "data/timeline.csv", "2025-13-01", "2025-12-01")
+    edit(site / "data/timeline.csv", "2025-13-01", "2025-06-01")
     result = run_build(site)
     assert result.returncode == 1
     problems = result.stderr.strip().splitlines()[:-1]

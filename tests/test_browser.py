@@ -536,6 +536,12 @@ def test_previews_open_on_hover_and_focus_and_close_on_escape(browser, origin, e
     number = cite.get_attribute("href")
     title = tab.locator(f"{number} cite").inner_text()
     assert title in box["text"], (title, box["text"])
+    # Then what the source says, from the page's companion (quotes.html), still in the viewport.
+    tab.wait_for_selector("#preview .passages .passage")
+    passage = tab.locator("#preview .passage").first.inner_text().split("\n")[0]
+    assert passage and passage in tab.evaluate(f"""fetch(document.querySelector('[data-passages]').dataset.passages
+        .split(' ')[1]).then(r => r.text())""").replace("&#39;", "'").replace("&amp;", "&"), passage
+    box = _preview_box(tab)
     assert 0 <= box["left"] and box["right"] <= box["width"], box
     assert cite.get_attribute("aria-describedby") == "preview"
     assert tab.locator("#preview").get_attribute("role") == "tooltip"
@@ -562,6 +568,23 @@ def test_previews_open_on_hover_and_focus_and_close_on_escape(browser, origin, e
     assert tab.evaluate("window.__shift") == 0
     assert not log["console"], log
     context.close()
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_passages_page_loads_cleanly_and_passes_axe(browser, origin, edition) -> None:
+    """A page's companion, what the sources say, at 375 px in light and dark: no error, nothing
+    wider than the screen, passages in their language, and axe finds nothing."""
+    for scheme in ("light", "dark"):
+        context, tab, log = visit(browser, origin, edition + "dispute/beijing/quotes.html", viewport="phone",
+                                  scheme=scheme)
+        assert tab.locator("blockquote[lang]").count() >= 5
+        assert tab.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        tab.evaluate(AXE.read_text())
+        result = tab.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', "
+                              "'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})")
+        assert not result["violations"], [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
+        assert not any(log.values()), log
+        context.close()
 
 
 @pytest.mark.parametrize("edition", ["", "zh/"])

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import base_path, built_pages, page_file
+from conftest import base_path, built_pages, companion_pages, page_file
 
 
 
@@ -99,7 +99,7 @@ def test_every_page_is_valid_html(real_site: Path) -> None:
 
 def test_internal_links_and_fragments_resolve(real_site: Path) -> None:
     broken = []
-    for page in built_pages(real_site):
+    for page in built_pages(real_site) + companion_pages(real_site):
         for tag, url in scan(real_site, page).links:
             if urlsplit(url).scheme or url.startswith("//"):
                 continue
@@ -137,7 +137,7 @@ def test_headings_never_skip_a_level(real_site: Path) -> None:
     """One h1, then each heading at most one level below the one before (screen-reader users
     navigate by headings; Lighthouse flagged an h3 straight after the h1 once)."""
     bad = []
-    for page in built_pages(real_site):
+    for page in built_pages(real_site) + companion_pages(real_site):
         html = page_file(real_site, page).read_text()
         main = html[html.index("<main"):html.index("</main>")]
         levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", main)]
@@ -152,7 +152,7 @@ def test_headings_never_skip_a_level(real_site: Path) -> None:
 
 def test_external_links_are_https_and_safe(real_site: Path) -> None:
     bad = []
-    for page in built_pages(real_site):
+    for page in built_pages(real_site) + companion_pages(real_site):
         text = page_file(real_site, page).read_text()
         for tag, url in scan(real_site, page).links:
             scheme = urlsplit(url).scheme
@@ -165,7 +165,7 @@ def test_external_links_are_https_and_safe(real_site: Path) -> None:
 
 
 def test_security_meta_on_every_page(real_site: Path) -> None:
-    for page in built_pages(real_site):
+    for page in built_pages(real_site) + companion_pages(real_site):
         found = scan(real_site, page)
         csp = found.meta.get("content-security-policy", "")
         assert "default-src 'self'" in csp and "script-src 'self'" in csp, page
