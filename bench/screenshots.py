@@ -1,10 +1,10 @@
-"""Full-page screenshots of every built page at a phone (375×812) and a desktop (1280×800)
-width, in light and dark colour scheme, in Debian's chromium driven by Playwright (never a
+"""Full-page screenshots of every built page at a phone (375×812), a tablet (768×1024), a laptop
+(1280×800) and a wide screen (1920×1080), in light and dark colour scheme, in Debian's chromium driven by Playwright (never a
 downloaded browser), against the site served on 127.0.0.1 below its base path.
 
     .venv/bin/python bench/screenshots.py --site /tmp/wsite
 
-Writes bench/out/screenshots/<page>-<phone|desktop>-<light|dark>.png (git-ignored) and prints
+Writes bench/out/screenshots/<page>-<phone|tablet|desktop|wide>-<light|dark>.png (git-ignored) and prints
 the files. For each shot it also prints what a person would notice first: a page wider than the
 viewport (sideways scrolling) and how tall the page is."""
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _site import CHROME_FLAGS, CHROMIUM, OUT, ROOT, check_site, label, page_url, pages, serve  # noqa: E402
 
-VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
+VIEWPORTS = {"phone": {"width": 375, "height": 812}, "tablet": {"width": 768, "height": 1024},
+             "desktop": {"width": 1280, "height": 800}, "wide": {"width": 1920, "height": 1080}}
 SCHEMES = ["light", "dark"]
 
 

@@ -135,7 +135,9 @@ class Table:
 
 
 SOURCE_KINDS = ("datasheet", "regulation", "filing", "press-release", "news", "analysis", "paper", "reference")
-ACTORS = ("us-government", "us-congress", "nvidia", "china-government", "chinese-companies",
+# china-state-media: outlets the Chinese state owns (People's Daily, CCTV's accounts), which speak
+# with official weight but are not the government itself (the desk editor's pattern 4).
+ACTORS = ("us-government", "us-congress", "nvidia", "china-government", "china-state-media", "chinese-companies",
           "chinese-chipmakers", "other")
 # What each verdict means, and what evidence it needs, is in data/verdicts.csv and
 # sitegen/evidence.py; the claims page prints the rules from that file.

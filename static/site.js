@@ -61,14 +61,14 @@ function place(trigger) {
 }
 
 // What the source says: the passages the companion gives for reference n, at most two, and a
-// link to the rest. The companion is split in parts by reference number (data-passages).
+// link to the rest. The companion is one page, or parts whose links read "1–20", "21–45".
 const companions = new Map();
 async function passages(n) {
-  const parts = document.querySelector(".references[data-passages]")?.dataset.passages.split(" ") || [];
-  let at = null;
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const [first, last] = parts[i].split("-").map(Number);
-    if (n >= first && n <= last) at = parts[i + 1];
+  const links = [...document.querySelectorAll(".to-passages a")];
+  let at = links.length === 1 ? links[0].href : null;
+  for (const a of links.slice(1)) {
+    const [first, last] = a.textContent.split("–").map(Number);
+    if (n >= first && n <= last) at = a.href;
   }
   if (!at) return null;
   if (!companions.has(at)) {

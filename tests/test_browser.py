@@ -19,6 +19,7 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run"]
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
+WIDE = {"width": 1920, "height": 1080}  # for the layout's own tests only: every page runs at the two above
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -272,7 +273,7 @@ def test_the_same_build_works_at_another_address(browser, real_site) -> None:
                     continue  # its links are absolute on purpose: the server shows it at any address
                 failed.clear()
                 tab.goto(origin + mirror + page, wait_until="load")
-                styled = tab.evaluate("getComputedStyle(document.querySelector('.masthead')).display === 'flex'")
+                styled = tab.evaluate("getComputedStyle(document.querySelector('.masthead')).display === 'grid'")
                 links = tab.evaluate(f"[...document.querySelectorAll('a[href]')].map(a => a.href)"
                                      f".filter(h => h.startsWith({origin + mirror!r}))")
                 if failed or not styled:
@@ -539,8 +540,8 @@ def test_previews_open_on_hover_and_focus_and_close_on_escape(browser, origin, e
     # Then what the source says, from the page's companion (quotes.html), still in the viewport.
     tab.wait_for_selector("#preview .passages .passage")
     passage = tab.locator("#preview .passage").first.inner_text().split("\n")[0]
-    assert passage and passage in tab.evaluate(f"""fetch(document.querySelector('[data-passages]').dataset.passages
-        .split(' ')[1]).then(r => r.text())""").replace("&#39;", "'").replace("&amp;", "&"), passage
+    assert passage and passage in tab.evaluate(f"""fetch(document.querySelector('.to-passages a').href)
+        .then(r => r.text())""").replace("&#39;", "'").replace("&amp;", "&"), passage
     box = _preview_box(tab)
     assert 0 <= box["left"] and box["right"] <= box["width"], box
     assert cite.get_attribute("aria-describedby") == "preview"
@@ -585,6 +586,36 @@ def test_passages_page_loads_cleanly_and_passes_axe(browser, origin, edition) ->
         assert not result["violations"], [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]]
         assert not any(log.values()), log
         context.close()
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_one_grid_from_header_to_footer(browser, origin, edition) -> None:
+    """Issue 23: the header, the page and the footer share one left edge at 1280 and 1920 px
+    (they sat 64-96 px apart); the specifications table fits whole from 1280 px (it was cut off
+    by 500 px); at 375 px the header takes at most 120 px (it took 163-181), its sections
+    scrolling sideways within it, and nothing else scrolls sideways."""
+    edges = """(() => { const x = s => document.querySelector(s).getBoundingClientRect().left;
+        return [x('.masthead .brand'), x('main h1'), x('.colophon p')]; })()"""
+    for size in (VIEWPORTS["desktop"], WIDE):
+        for page in ("", "specs/", "timeline/"):
+            context = browser.new_context(viewport=size)
+            tab = context.new_page()
+            tab.goto(origin[0] + origin[1] + edition + page)
+            brand, title, footer = tab.evaluate(edges)
+            assert abs(brand - title) <= 4 and abs(footer - title) <= 4, (size, page, brand, title, footer)
+            if page == "specs/":
+                wrap = tab.evaluate("""(() => { const w = document.querySelector('table.specs').closest('.table-wrap');
+                    return [w.scrollWidth, w.clientWidth]; })()""")
+                assert wrap[0] <= wrap[1], (size, wrap)
+            context.close()
+    context, tab, log = visit(browser, origin, edition + "specs/", viewport="phone")
+    header = tab.evaluate("document.querySelector('.masthead').getBoundingClientRect().height")
+    assert header <= 120, header
+    nav = tab.evaluate("(() => { const n = document.querySelector('.masthead nav ul'); "
+                       "return [n.scrollWidth, n.clientWidth, getComputedStyle(n).overflowX]; })()")
+    assert nav[2] in ("auto", "scroll") and nav[0] > nav[1], nav  # more sections than fit: they scroll
+    assert tab.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    context.close()
 
 
 @pytest.mark.parametrize("edition", ["", "zh/"])

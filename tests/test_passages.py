@@ -52,14 +52,17 @@ def test_each_figure_is_stated_by_its_passage_in_the_ways_sources_write_it() -> 
 
 
 class Companion:
-    """The parts a page's reference list names (data-passages) and what they hold."""
+    """The parts a page's reference list names (the links under its heading) and what they hold."""
 
     def __init__(self, site: Path, page: str):
         html = page_file(site, page).read_text(encoding="utf-8")
         self.numbers = [int(n) for n in re.findall(r'<li id="ref-(\d+)">', html)]
-        found = re.search(r'data-passages="([^"]+)"', html)
-        spec = found[1].split() if found else []
-        self.parts = [(tuple(map(int, spec[i].split("-"))), spec[i + 1]) for i in range(0, len(spec), 2)]
+        links = re.search(r'<p class="to-passages">(.*?)</p>', html)
+        links = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', links[1]) if links else []
+        if len(links) == 1:
+            self.parts = [((self.numbers[0], self.numbers[-1]), links[0][0])]
+        else:  # the first link leads to the first part, then one link per part: "1–20"
+            self.parts = [(tuple(map(int, text.split("–"))), href) for href, text in links[1:]]
 
 
 def test_every_page_with_references_has_its_passages_beside_it(real_site: Path) -> None:
