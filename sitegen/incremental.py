@@ -20,6 +20,8 @@ TABLE_PARTS = {
     "specs.csv": {"specs", "values", "rejected"}, "timeline.csv": {"timeline"}, "claims.csv": {"claims"},
     "verdicts.csv": {"verdicts"}, "figures.csv": {"figures"},
     "models.csv": {"models"}, "scenarios.csv": {"scenarios"}, "thresholds.csv": {"thresholds"},
+    # A passage changes the companion of each page citing its source (see _compare), nothing else.
+    "quotes.csv": {"quotes"},
 }
 
 
@@ -122,6 +124,10 @@ class Memory:
                   if _printed(old.values.get(k)) != _printed(new.values.get(k))}
         sources = {k for k in old.sources.keys() | new.sources.keys()
                    if _row(old.sources.get(k)) != _row(new.sources.get(k))}
+        passages = lambda data: {(r["source"], tuple(r["for"]), r["quote"], r["missing"],  # noqa: E731
+                                  tuple(sorted((k, v) for k, v in r.items() if k.startswith("quote_"))))
+                                 for r in data.quotes}
+        sources |= {row[0] for row in passages(old) ^ passages(new)}
         if _rows(old.chips) != _rows(new.chips) or _rows(old.metrics) != _rows(new.metrics):
             values |= old.values.keys() | new.values.keys()
         return values, sources

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 _ARTICLE = re.compile(r"<article[^>]*>(.*?)</article>", re.S)
 _SECTION_NAV = re.compile(r'\s*<nav class="section".*?</nav>', re.S)
-_FORM = re.compile(r'<section class="estimator" data-estimator.*?</section>', re.S)
+_FORM = re.compile(r'<section class="estimator"[^>]* data-estimator.*?</section>', re.S)
 _ID_REFS = re.compile(r'\s(id|for|aria-labelledby|aria-describedby)="([^"]+)"')
 _HREF = re.compile(r'\shref="([^"]*)"')
 
@@ -25,6 +25,15 @@ def article(html: str) -> str:
     """A rendered page's <article> element (the page without its header, navigation and footer)."""
     m = _ARTICLE.search(html)
     return m[0] if m else ""
+
+
+def with_passages(article: str, passages: dict[int, str]) -> str:
+    """The article with what each source says under its entry in the reference list (the
+    online pages keep these in their companion, quotes.html, which a file cannot fetch)."""
+    if not passages:
+        return article
+    return re.sub(r'(<li id="ref-(\d+)">.*?)(</li>)',
+                  lambda m: m[1] + passages.get(int(m[2]), "") + m[3], article, flags=re.S)
 
 
 def chapter_id(key: str) -> str:

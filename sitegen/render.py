@@ -364,9 +364,10 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         found += site.messages[page.lang].take_missing()
         if site.languages[page.lang]["tag"].lower().startswith("zh"):
             out = typeset.chinese(out)  # Chinese typesetting by rule (typeset.py)
+        out = _dedent(out)
         if site.config.get("offline"):
-            page.article = offline.article(out)
-        out = _dedent(relative_links(out, page.output, site.base_path if page.key == "/404.html" else None))
+            page.article = offline.with_passages(offline.article(out), page.offline_passages)
+        out = relative_links(out, page.output, site.base_path if page.key == "/404.html" else None)
         page.ids = set(_ID_ATTR.findall(out))
         page.html = ""  # the layout has it now; keeps memory and inter-process traffic small
         body = out.encode("utf-8")
@@ -375,7 +376,7 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             body = None
             for name, part in companion:
                 sink(name, part)
-            companion = []
+            companion = [(name, None) for name, _ in companion]
         return body, found, (_refs(page), page.links, page.ids, page.uses, page.facts, page.article, companion)
 
     def passages_pages(page: Page, edition, found: list) -> list[tuple[str, bytes]]:
@@ -384,7 +385,7 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         the passages data/quotes.csv gives for what the page cites it for (all of the source's
         passages where only its text cites it), each linked at the passage. Sets page.passages:
         (first reference, last reference, URL) of each part, for the page to link."""
-        page.passages = []
+        page.passages, page.offline_passages = [], {}
         if page.meta.get("layout", "page") != "page" or \
                 not any(ref["id"] in edition.passages for ref in page.references):
             return []
@@ -394,6 +395,9 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             items = page.cited_for.get(ref["id"], set())
             chosen = [r for r in rows if items & set(r["for"])] or rows
             listed.append({"ref": ref, "rows": chosen, "items": items})
+        if site.config.get("offline"):  # the offline edition prints them under each reference
+            macro = edition.env.get_template("partials/passages.html").module.passages_of
+            page.offline_passages = {entry["ref"]["number"]: str(macro(entry)) for entry in listed}
         template = edition.env.get_template("passages.html")
         marks = edition.env.get_template("partials/marks.html").module
         title = str(marks.passages_title(page.meta["title"]))
@@ -453,6 +457,7 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         page.references, page.links, page.ids, page.uses, page.facts, page.article = \
             old.references, old.links, old.ids, old.uses, old.facts, old.article
         files[page.output] = memory.files[page.output]
+        page.companion = old.companion
         for name in old.companion:
             files[name] = memory.files[name]
 
@@ -464,6 +469,7 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
                            for n, sid, uses in refs]
         for problem in found:
             problems.add(*problem)
+        page.companion = [name for name, _ in companion]  # what the sources say: its files
         if out is not False:
             files[page.output] = out
             for name, part in companion:

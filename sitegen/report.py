@@ -3,6 +3,7 @@ and the process exit status. Shared by the command line (cli.py) and the preview
 (serve.py), so both report a build the same way and neither imports the other."""
 from __future__ import annotations
 
+import re
 import sys
 import time
 import traceback
@@ -32,6 +33,8 @@ def run_build(root: Path, out: Path, base_url: str | None, verbose: bool = False
         print(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback); "
               f"{out.name}/ was not changed", file=sys.stderr)
         return 2
-    pages = sum(1 for name in files if name.endswith(".html"))
-    print(f"built {pages} pages, {len(files)} files into {out.name}/ in {time.perf_counter() - started:.2f}s")
+    html = [name.rpartition("/")[2] for name in files if name.endswith(".html")]
+    passages = sum(1 for name in html if re.fullmatch(r"quotes(-\d+)?\.html", name))  # pages' companions
+    print(f"built {len(html) - passages} pages (and {passages} pages of passages), {len(files)} files into {out.name}/ "
+          f"in {time.perf_counter() - started:.2f}s")
     return 0

@@ -150,7 +150,9 @@ def _unsupported(item: str, uses: list, row: dict, data) -> list[str]:
     out = []
     for _, _, (kind, cited) in uses:
         if kind == "spec":
-            metric = data.metrics[cited["metric"]]
+            metric = data.metrics.get(cited["metric"])
+            if metric is None:  # an unknown metric, reported where it is used
+                continue
             # A value we print is stated as it is (or at twice it, "with sparsity"); a value we
             # reject is shown as the source gives it, whichever way that is.
             try:

@@ -30,7 +30,8 @@ def edit(path: Path, old: str, new: str) -> None:
 EDITS = {
     "page body": lambda r: edit(r / "content/about.md", "Made", "Made, and edited,"),
     "page title in the navigation": lambda r: edit(r / "content/specs.md", 'title = "Specs & <things>"', 'title = "Specifications"'),
-    "data value": lambda r: edit(r / "data/specs.csv", "4.0", "4.1"),
+    "data value": lambda r: (edit(r / "data/specs.csv", "4.0", "4.1"),  # and the passage that states it
+                             edit(r / "data/quotes.csv", "Memory bandwidth: 4.0 TB/s,", "Memory bandwidth: 4.1 TB/s,")),
     "timeline row": lambda r: edit(r / "data/timeline.csv", "New rules.", "Newer rules."),
     "source title": lambda r: edit(r / "data/sources.csv", "Chip X datasheet", "Chip X data sheet"),
     "figure note": lambda r: edit(r / "data/specs.csv", "h20,memory_bandwidth,4.0,sheet,yes,2026-01-01,,,", "h20,memory_bandwidth,4.0,sheet,yes,2026-01-01,a note,,一条注释"),
@@ -85,9 +86,12 @@ def test_editing_one_page_rewrites_only_what_depends_on_it(tmp_path: Path) -> No
 
 def test_a_data_edit_re_renders_only_the_pages_that_print_it(tmp_path: Path) -> None:
     root, memory = built_with_memory(tmp_path)
+    # the pages that print it, and those citing its source, whose passages page shows the passage
     printing = sorted(o for o, (_, p) in memory.pages.items() if ("h20", "memory_bandwidth") in p.uses
-                      or p.uses & {"values", "specs", "rejected"})  # blocks that read the figures
+                      or p.uses & {"values", "specs", "rejected"}  # blocks that read the figures
+                      or any(ref["id"] == "sheet" for ref in p.references))
     edit(root / "data/specs.csv", "4.0", "4.1")  # the H20's memory bandwidth
+    edit(root / "data/quotes.csv", "Memory bandwidth: 4.0 TB/s,", "Memory bandwidth: 4.1 TB/s,")
     quiet_build(root, root / "site", memory)
     assert sorted(memory.rendered) == printing and "about/index.html" not in printing
     assert "sources/index.html" not in printing  # its block reads the sources, not the figures
