@@ -62,9 +62,13 @@ def build(root: Path, out_dir: Path, base_url: str | None = None, memory=None) -
                         stage.write(rel, files[rel])
                 if site.config.get("search"):
                     # From the written pages, as a reader's browser gets them. The preview
-                    # server indexes once, here, at its first build; later edits are not re-indexed.
+                    # server indexes here at its first build, then after each rebuild in the
+                    # background (serve.py).
                     search.index(stage.tmp, lexicon.groups(site.data, tuple(site.config.get("languages") or ())[1:]))
                 stage.commit()
     if memory is not None:
         memory.remember(site, files)
+        # What the preview server's re-index needs (serve.py): whether to, and the names.
+        memory.search_groups = lexicon.groups(site.data, tuple(site.config.get("languages") or ())[1:]) \
+            if site.config.get("search") else None
     return files

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import cbor2
@@ -28,24 +31,47 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "page
 
 def index(site_dir: Path, groups: list[list[str]] = ()) -> None:
     """Index every page under site_dir and write the search bundle to site_dir/pagefind/,
-    with a lexicon per language beside it (see write_lexicons).
+    with a lexicon per language beside it (see write_lexicons)."""
+    _pagefind(site_dir, site_dir / FOLDER, groups)
+
+
+def refresh(site_dir: Path, groups: list[list[str]] = ()) -> None:
+    """The preview server's re-index after an edit: a new bundle built beside the site, then
+    swapped in for site_dir/pagefind/ in one step, so the server never sends half an index."""
+    from .write import _exchange
+
+    tmp = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site_dir.parent))
+    try:
+        _pagefind(site_dir, tmp / FOLDER, groups)
+        target = site_dir / FOLDER
+        if not target.exists():
+            os.rename(tmp / FOLDER, target)
+        elif not _exchange(tmp / FOLDER, target):
+            os.rename(target, tmp / "old")
+            os.rename(tmp / FOLDER, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _pagefind(site_dir: Path, output: Path, groups: list[list[str]]) -> None:
+    """Pagefind over site_dir's pages, its bundle written to output.
 
     The command line, not Pagefind's Python API: the API's in-process writer was seen to
     leave a file cut at 64 KiB, while the command writes every file before it exits."""
-    run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", FOLDER],
+    run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(output.absolute())],
                          capture_output=True, text=True)
     if run.returncode != 0:  # the new site is then not published; site/ stays as it was
         said = (run.stdout + run.stderr).strip().splitlines() or ["no message"]
         raise BuildFailed([Problem("site.toml", 0, f"search = true: Pagefind could not index the pages: {said[-1]}")])
     for name in UNUSED:
-        (site_dir / FOLDER / name).unlink(missing_ok=True)
+        (output / name).unlink(missing_ok=True)
     # Pagefind writes its languages in hash-map order, different from run to run: sorted, the
     # same input gives the same bytes here as everywhere else in the build.
-    entry = site_dir / FOLDER / "pagefind-entry.json"
+    entry = output / "pagefind-entry.json"
     languages = json.loads(entry.read_text(encoding="utf-8"))
     entry.write_text(json.dumps(languages, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
                      encoding="utf-8")
-    write_lexicons(site_dir / FOLDER, sorted(languages["languages"]), groups)
+    write_lexicons(output, sorted(languages["languages"]), groups)
 
 
 # A word of Chinese script only (the index also holds words such as "英伟达h", where the indexer
@@ -54,8 +80,9 @@ _HAN_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}$")
 _SIGNATURE = b"pagefind_dcd"
 
 
-def words(folder: Path, language: str) -> list[str]:
-    """The Chinese words of a language's index, as Pagefind's indexer segmented the pages.
+def words(folder: Path, language: str, pattern: re.Pattern = None) -> list[str]:
+    """The Chinese words of a language's index (or those matching pattern), as Pagefind's indexer
+    segmented the pages.
 
     Pagefind 1.5 segments a Chinese query in the browser with the browser's own dictionary
     (Intl.Segmenter), which often cuts differently from the indexer's (Chromium: 带宽 -> 带 + 宽,
@@ -69,7 +96,7 @@ def words(folder: Path, language: str) -> list[str]:
         if not raw.startswith(_SIGNATURE):
             raise BuildFailed([Problem("site.toml", 0, f"search = true: {chunk.name} is not a Pagefind index "
                                                        "this build can read (is Pagefind the pinned version?)")])
-        found.update(entry[0] for entry in cbor2.loads(raw[len(_SIGNATURE):])[0] if _HAN_WORD.match(entry[0]))
+        found.update(entry[0] for entry in cbor2.loads(raw[len(_SIGNATURE):])[0] if (pattern or _HAN_WORD).match(entry[0]))
     return sorted(found)
 
 

@@ -3,6 +3,9 @@ i18n/ change.
 
 A failed rebuild prints its problems and leaves the last good site in place, still served.
 A page over the first-render budget (budget.py) is named after each build that rendered it.
+After each good rebuild the search index is rebuilt in the background and swapped in whole
+(search.refresh), so an edit can be found within a second or so, and a search never meets a
+half-written index; edits made meanwhile are indexed by the next run.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import budget
+from . import budget, search
 from .report import run_build  # the same build, same report, as the command line
 
 WATCHED = ("content", "data", "templates", "static", "i18n", "site.toml")
@@ -57,6 +60,31 @@ def make_server(out: Path, host: str, port: int, base: str = "/") -> http.server
     return server
 
 
+class Reindexer:
+    """One background thread re-indexing the served site whenever asked, one run at a time;
+    asks made during a run are served by one more run after it."""
+
+    def __init__(self, out: Path):
+        self.out, self.wanted, self.groups = out, threading.Event(), None
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def ask(self, groups) -> None:
+        self.groups = groups
+        self.wanted.set()
+
+    def _loop(self) -> None:
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            started = time.perf_counter()
+            try:
+                search.refresh(self.out, self.groups)
+            except Exception as exc:  # the old index stays; the next edit tries again
+                print(f"search index not refreshed: {exc}", flush=True)
+                continue
+            print(f"search index refreshed in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+
+
 def serve(root: Path, out: Path, host: str, port: int, base_url: str | None) -> int:
     """Build, serve, and rebuild on every change until interrupted."""
     from watchfiles import watch
@@ -72,6 +100,7 @@ def serve(root: Path, out: Path, host: str, port: int, base_url: str | None) -> 
     actual_port = server.server_address[1]
     base_url = base_url or f"http://{host}:{actual_port}/"
     memory = Memory()  # the last good build: later builds re-render only what changed
+    reindexer = Reindexer(out)
     if run_build(root, out, base_url, memory=memory) == 0:
         note_heavy_pages()
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -86,6 +115,8 @@ def serve(root: Path, out: Path, host: str, port: int, base_url: str | None) -> 
             if status == 0:
                 print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
                 note_heavy_pages()
+                if getattr(memory, "search_groups", None) is not None:
+                    reindexer.ask(memory.search_groups)
             else:
                 print("kept the last good site", flush=True)
     except KeyboardInterrupt:

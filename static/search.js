@@ -222,7 +222,8 @@ async function start() {
     run(input.value);
   });
   input.addEventListener("input", () => run(input.value));
-  const asked = new URL(location.href).searchParams.get("q") || "";
+  // What the reader typed while the search was loading wins over the address's ?q=.
+  const asked = input.value.trim() || new URL(location.href).searchParams.get("q") || "";
   input.value = asked;
   // No autofocus: the first Tab on every page reaches the skip link, this one included.
   if (asked) await run(asked);

@@ -145,3 +145,38 @@ def test_serve_survives_a_burst_of_2000_requests(server: Server) -> None:
     assert not errors, errors[:10]
     assert total == 2000
     assert server.get("specs/")[0] == 200  # still serving afterwards
+
+
+def test_an_edit_becomes_searchable_without_a_restart(site: Path) -> None:
+    """With search on, the server re-indexes after a rebuild, in the background: a word new to
+    the site is in the served index once the server says so, and the index is whole meanwhile."""
+    sys.path.insert(0, str(ROOT))
+    from sitegen import search
+
+    toml = site / "site.toml"
+    toml.write_text("search = true\n" + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    server = Server(site)
+    try:
+        latin = re.compile(r"^[a-z]+$")
+        # the index holds stems (zymurgical -> zymurg...)
+        assert not [w for w in search.words(site / "site" / "pagefind", "en", latin) if w.startswith("zymurg")]
+        assert server.get("/about/")[0] == 200
+        time.sleep(0.5)  # the file watcher starts after the "serving" line
+        about = site / "content" / "about.md"
+        about.write_text(about.read_text(encoding="utf-8").replace("Made for tests.", "Made for zymurgical tests."),
+                         encoding="utf-8")
+        server.wait_for(r"rebuilt in \d+ ms")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # the entry file is served whole at every moment
+            status, entry = server.get("/pagefind/pagefind-entry.json")
+            assert status == 200 and entry.endswith("}"), entry[-40:]
+            try:
+                server.wait_for(r"search index refreshed in \d+ ms", timeout=0.05)
+                break
+            except AssertionError:
+                continue
+        assert time.monotonic() < deadline, "the search index was not refreshed within 30 s"
+        assert [w for w in search.words(site / "site" / "pagefind", "en", latin) if w.startswith("zymurg")]
+        assert not list(site.glob(".pagefind-*")), "the index's temporary folder is left behind"
+    finally:
+        server.stop()

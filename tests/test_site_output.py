@@ -2,6 +2,7 @@
 fragments that resolve, no orphan pages, https-only external links, the security meta tags."""
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -52,7 +53,10 @@ class PageScan(HTMLParser):
             self._in_script = None
 
 
+@functools.lru_cache(maxsize=None)
 def scan(site: Path, page: str) -> PageScan:
+    """A page's links and ids, read once per test session (the link check reads each target
+    page's ids for every link to it)."""
     parser = PageScan()
     parser.feed(page_file(site, page).read_text())
     return parser
