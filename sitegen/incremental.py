@@ -36,6 +36,11 @@ def _files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
 
 
+def data_key(root: Path) -> str:
+    """A digest of every file of data/, for the preview to keep the data it loaded last."""
+    return _digest(_files(root / "data"))
+
+
 def _row(row: dict | None) -> dict | None:
     """A data row without its line number (moving a row does not change what it says)."""
     return None if row is None else {k: v for k, v in row.items() if k != "line"}
@@ -69,6 +74,7 @@ class Memory:
         self.data_files: dict[str, bytes] = {}
         self.frame = self.data = self.glossary = self.nav = None
         self.site_data = None
+        self.data_key = None                # data/ as last loaded (pipeline.render reuses it)
         self.pages: dict[str, tuple] = {}   # output -> (page key, page)
         self.rendered: list[str] = []       # outputs rendered by the last build (the rest were kept)
         self.cited_by: dict = {}            # sources page URL -> (source, citing URL, title), each listed source

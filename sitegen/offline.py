@@ -68,10 +68,22 @@ def chapter(html: str, page, chapters: dict[str, str], root: str, online) -> str
     return f'<section class="chapter" id="{mine}">' + _HREF.sub(href, _ID_REFS.sub(ids, body)) + "</section>\n"
 
 
+# Chapters of the last build, by what they are made of: the preview server, re-rendering one
+# page, rewrites one chapter instead of all of them (most of its rebuild's time otherwise).
+_made: dict[tuple, str] = {}
+
+
 def build(env, pages: list, articles: dict[str, str], css: str, root: str, online) -> bytes:
     """The file: pages in reading order, each with its (ROOT-linked) article; css inline."""
+    global _made
     chapters = {p.url: chapter_id(p.key) for p in pages}
-    body = Markup("".join(chapter(articles[p.output], p, chapters, root, online) for p in pages))
+    frame = (tuple(chapters.items()), root, online(""))
+    made = {}
+    for p in pages:
+        key = (frame, p.key, articles[p.output])
+        made[key] = _made.get(key) or chapter(articles[p.output], p, chapters, root, online)
+    _made = {**{k: v for k, v in _made.items() if k[0] != frame}, **made} if len(_made) < 4 * len(made) else made
+    body = Markup("".join(made.values()))
     toc = [(chapter_id(p.key), p.meta["title"], p) for p in pages]
     return env.get_template("offline.html").render(chapters=body, toc=toc, css=Markup(css)).encode("utf-8")
 

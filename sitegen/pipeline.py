@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import catalog, lexicon, search, translations
+from . import catalog, incremental, lexicon, search, translations
 from .config import load_config
 from .content import read_pages
 from .data import load_data
@@ -21,7 +21,12 @@ def render(root: Path, base_url: str | None = None, memory=None, sink=None) -> t
     problems = Problems()
     config = load_config(root, problems, base_url)
     languages = config.get("languages") or {}
-    data = load_data(root / "data", problems, root, tuple(languages) or ("en",))
+    # The preview keeps the last good build's data while data/ is byte for byte the same.
+    data_key = (incremental.data_key(root), tuple(languages)) if memory is not None else None
+    if data_key is not None and data_key == memory.data_key and memory.site_data is not None:
+        data = memory.site_data
+    else:
+        data = load_data(root / "data", problems, root, tuple(languages) or ("en",))
     pages = read_pages(root, problems, memory.parsed if memory is not None else None, languages)
     pages = translations.pair(pages, languages, problems) if languages else pages
     messages = catalog.load(root, languages, problems)
@@ -40,6 +45,8 @@ def render(root: Path, base_url: str | None = None, memory=None, sink=None) -> t
     if problems:
         raise BuildFailed(problems.sorted())
     files.update({hashed: body for hashed, body in assets.values()})
+    if memory is not None:
+        memory.data_key = data_key
     return site, files
 
 
