@@ -77,6 +77,7 @@ class Memory:
         self.data_key = None                # data/ as last loaded (pipeline.render reuses it)
         self.pages: dict[str, tuple] = {}   # output -> (page key, page)
         self.rendered: list[str] = []       # outputs rendered by the last build (the rest were kept)
+        self.companions: dict = {}         # page output -> (what its companion prints, the companion) (render.py)
         self.cited_by: dict = {}            # sources page URL -> (source, citing URL, title), each listed source
         self.parsed: dict = {}              # content file -> ((mtime, size), Page as read)
         self._now: tuple = (None, None, None)  # (site, its signatures, what changed) of this build
@@ -96,6 +97,12 @@ class Memory:
         glossary = [p for p in _files(data_dir) if p.name == "glossary.csv"]
         data = {p.name: _digest([p]) for p in _files(data_dir) if p.name != "glossary.csv"}
         return frame, data, _digest(glossary), _nav_key(site)
+
+    def frame_key(self, site) -> tuple:
+        """What every page's layout depends on besides its data: templates, catalogues, static
+        files, site.toml, the glossary and the navigation."""
+        frame, _, glossary, nav = self._signatures(site)
+        return frame, glossary, nav
 
     def reusable(self, site, pages) -> dict:
         """output -> previous Page, for the pages whose output can be kept."""

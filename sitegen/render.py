@@ -213,6 +213,7 @@ class Edition:
         self.glossary = {row["id"]: row for row in data.glossary}
         self.citations: dict[str, list[Page]] = {}
         self.entries: dict[str, markup.Markup] = {}
+        self.passage_entries: dict[tuple, markup.Markup] = {}
         self.listing: dict[str, list[dict]] = {}
         listed_on = site.listed_on.get(code, {})
         for sid in sorted(listed_on):
@@ -222,6 +223,7 @@ class Edition:
         changes = site.config.get("changes_page")
         env.globals["changes_page"] = changes if any(p.key == changes for p in self.pages) else None
         env.globals.update(nav=nav, pages=self.pages, citations=self.citations, source_entry=self.source_entry,
+                           passages_entry=self.passages_entry,
                            listed_on=listed_on, sources_listed_on=self.sources_listed_on,
                            section=sections.sections(self.pages).get, change_page=self.change_page,
                            event_page=self.event_page, item_of=self.item_of, fragment=support.fragment)
@@ -286,6 +288,14 @@ class Edition:
         if source["id"] not in self.entries:
             self.entries[source["id"]] = self.env.get_template("partials/source.html").module.source(source)
         return self.entries[source["id"]]
+
+    def passages_entry(self, entry: dict) -> markup.Markup:
+        """One reference's passages (templates/partials/passages.html), rendered once per build
+        for each source, choice of passages and cited items: companions repeat them often."""
+        key = (entry["ref"]["id"], tuple(id(row) for row in entry["rows"]), tuple(sorted(entry["items"])))
+        if key not in self.passage_entries:
+            self.passage_entries[key] = self.env.get_template("partials/passages.html").module.passages_of(entry)
+        return self.passage_entries[key]
 
     def sources_listed_on(self, url: str) -> list[dict]:
         """The sources a page lists (sections.py), by id; the page then depends on sources.csv."""
@@ -395,9 +405,22 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             items = page.cited_for.get(ref["id"], set())
             chosen = [r for r in rows if items & set(r["for"])] or rows
             listed.append({"ref": ref, "rows": chosen, "items": items})
+        # The preview keeps a page's companion while everything it prints is the same: an edit
+        # to a page's text or to a figure it does not cite re-renders the page alone.
+        key = None
+        if memory is not None:
+            cited = sorted({i for entry in listed for row in entry["rows"] for i in row["for"]})
+            label = edition.env.get_template("partials/passages.html").module.item_label
+            key = repr((memory.frame_key(site), page.output, sorted(page.meta.items()), page.latest,
+                        sorted((code, twin.url) for code, twin in page.translations.items()),
+                        [(e["ref"], e["rows"], sorted(e["items"])) for e in listed],
+                        [str(label(i)) for i in cited], site.config.get("offline")))
+            kept = memory.companions.get(page.output)
+            if kept is not None and kept[0] == key:
+                page.passages, page.offline_passages = kept[1], kept[2]
+                return kept[3]
         if site.config.get("offline"):  # the offline edition prints them under each reference
-            macro = edition.env.get_template("partials/passages.html").module.passages_of
-            page.offline_passages = {entry["ref"]["number"]: str(macro(entry)) for entry in listed}
+            page.offline_passages = {entry["ref"]["number"]: str(edition.passages_entry(entry)) for entry in listed}
         template = edition.env.get_template("passages.html")
         marks = edition.env.get_template("partials/marks.html").module
         title = str(marks.passages_title(page.meta["title"]))
@@ -441,6 +464,8 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             found.append((path, line, f"{type(exc).__name__} while rendering the passages of {page.path}: {exc}"))
             page.passages = []
             return []
+        if key is not None:
+            memory.companions[page.output] = (key, page.passages, page.offline_passages, parts)
         return parts
 
     # The sources page lists which pages cite each source, so pages that summarise the
@@ -538,16 +563,21 @@ def relative_links(html: str, output: str, absolute: str | None = None) -> str:
     absolute: the base path to use instead ('/h20/'), for the 404 page, which the server shows
     at any missing address."""
     folder = posixpath.dirname(output)
+    if absolute is not None:
+        return _ROOT_LINK.sub(lambda m: absolute + m[1], html)
 
     def rel(m: re.Match) -> str:
-        if absolute is not None:
-            return absolute + m[1]
         path, hash_, fragment = m[1].partition("#")
-        target = posixpath.relpath(path or ".", folder or ".")
-        target = "./" if target == "." else target + ("/" if path.endswith("/") or not path else "")
-        return target + hash_ + fragment
+        return _relative(path, folder) + hash_ + fragment
 
     return _ROOT_LINK.sub(rel, html)
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(path: str, folder: str) -> str:
+    """path (from the site's root) as seen from folder; a page links the same few paths often."""
+    target = posixpath.relpath(path or ".", folder or ".")
+    return "./" if target == "." else target + ("/" if path.endswith("/") or not path else "")
 
 
 class _Reading:
