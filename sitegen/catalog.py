@@ -77,15 +77,32 @@ def load(root: Path, languages: dict, problems: Problems) -> dict[str, Messages]
     return out
 
 
-def _read(path: Path, label: str, code: str, problems: Problems) -> dict:
-    from babel.messages.pofile import PoFileError, read_po
+# The last reading of each catalogue, by its bytes: the preview server rebuilds often and a
+# catalogue rarely changes (parsing one costs more than rendering a page).
+_last: dict[Path, tuple[bytes, dict, list]] = {}
 
+
+def _read(path: Path, label: str, code: str, problems: Problems) -> dict:
     try:
-        with path.open("rb") as fh:
-            catalog = read_po(fh, locale=None, abort_invalid=True)
+        raw = path.read_bytes()
     except FileNotFoundError:
         problems.add(label, 0, f"no message catalogue for {code}: run `make messages` to create it")
         return {}
+    kept = _last.get(path)
+    if kept is None or kept[0] != raw:
+        found = Problems()
+        kept = _last[path] = (raw, _parse(raw, label, code, found), list(found.items))
+    problems.items.extend(kept[2])
+    return kept[1]
+
+
+def _parse(raw: bytes, label: str, code: str, problems: Problems) -> dict:
+    import io
+
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        catalog = read_po(io.BytesIO(raw), locale=None, abort_invalid=True)
     except (PoFileError, ValueError, UnicodeDecodeError) as exc:
         problems.add(label, getattr(exc, "lineno", 1) or 1, f"not a valid catalogue: {exc}")
         return {}
