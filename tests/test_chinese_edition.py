@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, built_pages, page_file
+from conftest import companion_pages, ROOT, built_pages, page_file
 
 FULL = "，。；：、！？（）《》“”‘’【】〔〕"
 KEEP = {"script", "style", "code", "pre", "svg", "textarea", "kbd"}
@@ -141,6 +141,10 @@ def test_chinese_text_avoids_the_forms_terms_rule_out(real_site: Path) -> None:
             if form in text:
                 i = text.index(form)
                 problems.append(f"{page}: {form} ({term}): {text[max(0, i - 15):i + 15]!r}")
+    # Our translations of passages, on the companions (the passages themselves are the sources').
+    for page in (p for p in companion_pages(real_site) if p.startswith("zh/")):
+        ours = " ".join(re.findall(r'<p class="ours">(.*?)</p>', page_file(real_site, page).read_text(encoding="utf-8")))
+        problems += [f"{page}: {form} ({term}) in our translation of a passage" for form, term in avoid.items() if form in ours]
     assert not problems, "\n".join(problems[:20])
 
 
