@@ -18,6 +18,20 @@ def _run(index: int):
     return func(items[index])
 
 
+def _die_with(parent: int) -> None:
+    """A worker ends when the build does: killed, the build must not leave workers behind that
+    hold its output lock (inherited through fork) and make the next build wait (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the build died before the line above
+        os._exit(1)
+
+
 def workers() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -35,7 +49,7 @@ def map_pages(func: Callable[[T], R], items: Sequence[T]) -> list[R]:
     global _job
     _job = (func, items)
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
+        with multiprocessing.get_context("fork").Pool(n, initializer=_die_with, initargs=(os.getpid(),)) as pool:
             return pool.map(_run, range(len(items)), chunksize=max(1, len(items) // (n * 8)))
     finally:
         _job = None
