@@ -94,3 +94,9 @@ def built_fixture(tmp_path_factory) -> Path:
     result = run_build(root)
     assert result.returncode == 0, result.stderr
     return root / "site"
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """The slow proofs first (stable order otherwise): with work stealing, the first worker
+    takes them while the second runs the quick tests, whose failures so show within seconds."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -105,6 +105,7 @@ def walk(browser, origin: tuple[str, str], viewport: str = "desktop", **options)
     return pages_of
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_pages_load_cleanly_and_fit(browser, origin, real_site, viewport) -> None:
     """Every page at both widths: no console error, failed or foreign request or CSP report, its
@@ -132,6 +133,7 @@ def test_pages_load_cleanly_and_fit(browser, origin, real_site, viewport) -> Non
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_without_javascript_all_content_shows(browser, origin, real_site) -> None:
     problems = []
     names = pages(real_site)
@@ -166,35 +168,42 @@ def test_dark_mode_changes_colours(browser, origin) -> None:
     assert colours["light"] != colours["dark"], colours
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_wcag_violations(browser, origin, real_site, scheme) -> None:
-    """axe-core's WCAG 2.0/2.1 A and AA rules (colour contrast included) on every page and width.
-    One browser context per width walks every page (a new context per page cost more than the
-    check itself)."""
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_axe_finds_no_wcag_violations(browser, origin, real_site, edition) -> None:
+    """axe-core's WCAG 2.0/2.1 A and AA rules (colour contrast included) on every page and width,
+    in light and dark mode. One browser context per width walks every page of an edition (a
+    new context per page cost more than the check itself), each page loaded once for both modes."""
     if not AXE.exists():
         pytest.fail("node_modules/axe-core is missing: `make test` runs npm ci")
     source = AXE.read_text()
     # In dark mode only colours differ (same pages, same markup, same layout): of the rules,
     # only colour contrast can find something new there, so that is the one run again.
-    options = ("{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']}"
-               if scheme == "light" else "{runOnly: {type: 'rule', values: ['color-contrast']}, resultTypes: ['violations']}")
+    options = {"light": "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']}",
+               "dark": "{runOnly: {type: 'rule', values: ['color-contrast']}, resultTypes: ['violations']}"}
     base, path = origin
     problems = []
+    mine = [p for p in pages(real_site) if p.startswith("zh/") == (edition == "zh/")]
     for viewport in VIEWPORTS:
         # axe is injected by the test, so this context alone lifts the pages' CSP.
-        context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme, bypass_csp=True)
+        context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme="light", bypass_csp=True)
         tab = context.new_page()
-        for page in pages(real_site):
+        for page in mine:
             tab.goto(base + path + page, wait_until="load")
             tab.evaluate(source)
-            result = tab.evaluate(f"axe.run(document, {options})")
-            for v in result["violations"]:
-                targets = "; ".join(", ".join(n["target"]) for n in v["nodes"][:3])
-                problems.append(f"{page or '/'} [{viewport}, {scheme}] {v['id']}: {v['help']} ({targets})")
+            for scheme in ("light", "dark"):
+                tab.emulate_media(color_scheme=scheme)
+                assert tab.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
+                result = tab.evaluate(f"axe.run(document, {options[scheme]})")
+                for v in result["violations"]:
+                    targets = "; ".join(", ".join(n["target"]) for n in v["nodes"][:3])
+                    problems.append(f"{page or '/'} [{viewport}, {scheme}] {v['id']}: {v['help']} ({targets})")
+            tab.emulate_media(color_scheme="light")
         context.close()
-    assert not problems, "\n".join(problems)
+    assert mine and not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", ["", "zh/"])
 def test_keyboard_reaches_every_control_with_a_visible_focus_ring(browser, origin, real_site, edition) -> None:
     """Tab from the top of every page (an edition per test, so that parallel workers share the
@@ -285,6 +294,7 @@ def test_language_switch_leads_to_the_twin_by_keyboard(browser, origin, edition)
 
 # ---- readable anywhere: another address, and the offline edition from disk ----------------
 
+@pytest.mark.slow
 def test_the_same_build_works_at_another_address(browser, real_site) -> None:
     """A mirror serving site/ under another path: every page at both widths loads its styles and
     files, and every link it holds to the site reaches a file and, if any, its #fragment."""
@@ -333,6 +343,7 @@ def test_the_same_build_works_at_another_address(browser, real_site) -> None:
     assert not problems, "\n".join(problems[:30])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", ["", "zh/"])
 def test_offline_edition_opens_from_disk_with_no_network(browser, real_site, edition) -> None:
     """The one-file edition from file://, every other request blocked: it asks for nothing else,
@@ -391,6 +402,7 @@ def _ask(tab, query: str) -> list[str]:
     return tab.eval_on_selector_all("#results > li > a", "els => els.map(a => a.getAttribute('href'))")
 
 
+@pytest.mark.slow
 def test_search_query_set_in_both_editions(browser, origin) -> None:
     """The query set (tests/search-queries.csv: what journalists, engineers, analysts,
     investors and students type, and the page that should come first): per edition, the

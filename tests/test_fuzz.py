@@ -264,6 +264,7 @@ def test_fuzzed_catalogue(project, data) -> None:
                         "{{ url(None) }}", "{% endblock %}", "{{ data.get('h20') }}",
                         "{{ page.meta.title|safe }}", "{% macro m() %}{% endmacro %}{{ m(1, 2) }}"]),
        st.integers(0, 5))
+@pytest.mark.slow
 def test_fuzzed_templates(project, template, snippet, at_line) -> None:
     path = project.root / "templates" / template
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -272,6 +273,7 @@ def test_fuzzed_templates(project, template, snippet, at_line) -> None:
         project.check()
 
 
+@pytest.mark.slow
 def test_a_one_megabyte_page_with_cjk_and_emoji_builds(project) -> None:
     line = "中文段落，带有表情 🚀 and *emphasis* and a citation.[@sheet] " * 20
     body = "\n\n".join(f"## Section {i}\n\n{line}" for i in range(1, 700))

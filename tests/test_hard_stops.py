@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, copy_site, run_build, tree_digest
 
 
@@ -24,6 +26,7 @@ def grow(root: Path, pages: int) -> None:
             (root / "content" / f"gen-{i:04d}{suffix}.md").write_text(text + "\nMore text. " * 200, encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_leaves_the_previous_site_intact(tmp_path: Path) -> None:
     root = copy_site(tmp_path / "proj")
     grow(root, 300)
