@@ -230,6 +230,7 @@ class ServeResult:
     page_server_ms: list[float] = field(default_factory=list)  # the server's own "rebuilt in" figure
     data_ms: list[float] = field(default_factory=list)      # write -> rebuilt site swapped in
     data_server_ms: list[float] = field(default_factory=list)
+    search_ms: list[float] = field(default_factory=list)    # the server's "search index refreshed in" figure
 
 
 def poll(check, timeout: float = 600.0) -> float:
@@ -249,6 +250,7 @@ def bench_serve(d: Path, n: int, edits: int, slug: str | None = None) -> ServeRe
     page, html = d / "content" / f"{slug}.md", d / "site" / slug / "index.html"
     specs = d / "data" / "specs.csv"
     page_text, specs_text = page.read_text(encoding="utf-8"), specs.read_text(encoding="utf-8")
+    search = re.search(r"^search\s*=\s*true", (d / "site.toml").read_text(encoding="utf-8"), re.M) is not None
     server = Server(d)
     try:
         server.wait_for(r"^serving ", timeout=900)
@@ -267,6 +269,9 @@ def bench_serve(d: Path, n: int, edits: int, slug: str | None = None) -> ServeRe
             res.page_ms.append((poll(has_marker) - t0) * 1000)
             _, line = server.wait_for(r"^rebuilt in ", timeout=600)
             res.page_server_ms.append(float(re.search(r"([\d.]+) ms", line)[1]))
+            if search:  # the background re-index, waited for so the next edit does not overlap it
+                _, line = server.wait_for(r"^search index refreshed in ", timeout=120)
+                res.search_ms.append(float(re.search(r"([\d.]+) ms", line)[1]))
             settle(server)
 
         lines = specs_text.splitlines(keepends=True)
@@ -302,6 +307,8 @@ def bench_serve(d: Path, n: int, edits: int, slug: str | None = None) -> ServeRe
             else:
                 line = next(line for _, line in seen if line.startswith("rebuilt in "))
             res.data_server_ms.append(float(re.search(r"([\d.]+) ms", line)[1]))
+            if search:
+                server.wait_for(r"^search index refreshed in ", timeout=120)
             settle(server)
     finally:
         server.stop()
@@ -431,16 +438,19 @@ def report(args, sizes, results, real, startup, serve, facts, loads, started, el
                   "of `data/specs.csv` changed; time from the write to the rebuilt site being swapped "
                   "in (the note is not printed on the corpus pages, so the swap is what is watched). "
                   "*server* is the server's own \"rebuilt in\" figure (the build alone, without the "
-                  "file watcher's delay). Medians in ms.\n")
-        md.append("| N | page edit ms | server ms | data edit ms | server ms | full build (ours, wall) ms |")
-        md.append("|--:|--:|--:|--:|--:|--:|")
+                  "file watcher's delay). *Search refresh*: the server's own \"search index refreshed in\" "
+                  "figure after each page edit, the re-index it runs in the background (sites with search "
+                  "only; each edit waits for it, so edits do not overlap it). Medians in ms.\n")
+        md.append("| N | page edit ms | server ms | data edit ms | server ms | search refresh ms | full build (ours, wall) ms |")
+        md.append("|--:|--:|--:|--:|--:|--:|--:|")
         for n, r in serve.items():
             if n == "real site":
                 full = real.median("wall") * 1000 if real else float("nan")
             else:
                 full = results[n]["ours"].median("wall") * 1000 if n in results and "ours" in results[n] else float("nan")
             md.append(f"| {n} | {statistics.median(r.page_ms):.0f} | {statistics.median(r.page_server_ms):.0f} | "
-                      f"{statistics.median(r.data_ms):.0f} | {statistics.median(r.data_server_ms):.0f} | {full:.0f} |")
+                      f"{statistics.median(r.data_ms):.0f} | {statistics.median(r.data_server_ms):.0f} | "
+                      f"{f'{statistics.median(r.search_ms):.0f}' if r.search_ms else '–'} | {full:.0f} |")
         md.append("")
 
     md.append("### Targets from the issue\n")
@@ -473,39 +483,24 @@ def targets(results, real, serve):
     def med(n, t, attr="wall"):
         return results[n][t].median(attr) if n in results and t in results[n] else None
 
-    for peer, limit in (("pelican", 0.35), ("mkdocs", 0.35), ("hugo", 3.0)):
-        p = med(10, peer)
-        if real and p:
-            r = real.median("wall") / p
-            out.append((f"real site full build ≤ {limit}× {peer} (their N=10 corpus time)",
-                        f"{real.median('wall'):.3f} s ÷ {p:.3f} s = {r:.2f}×", r <= limit))
-        else:
-            out.append((f"real site full build ≤ {limit}× {peer}", "not measured", None))
-    for peer, limit in (("pelican", 0.5), ("mkdocs", 0.25)):
+    # Issue 25's targets: N=1000 beside its peers in one run; the preview's one-edit figures.
+    for peer, limit in (("pelican", 0.25), ("mkdocs", 0.25), ("hugo", 1.5)):
         o, p = med(1000, "ours"), med(1000, peer)
         if o and p:
             out.append((f"N=1000 build ≤ {limit}× {peer}", f"{o:.2f} s ÷ {p:.2f} s = {o / p:.2f}×", o / p <= limit))
         else:
             out.append((f"N=1000 build ≤ {limit}× {peer}", "not measured", None))
-    if serve and 10 in serve:
-        for kind, values in (("page", serve[10].page_ms), ("data-file", serve[10].data_ms)):
-            ms = statistics.median(values)
-            out.append((f"serve: rebuild after one {kind} edit ≤ 50 ms at N=10", f"{ms:.0f} ms", ms <= 50))
-    else:
-        out.append(("serve: rebuild after one edit ≤ 50 ms at N=10", "not measured", None))
     if serve and "real site" in serve:  # both editions, with the offline edition rebuilt each time
-        for kind, values in (("page", serve["real site"].page_server_ms), ("data-file", serve["real site"].data_server_ms)):
+        r = serve["real site"]
+        for kind, values, limit in (("page", r.page_server_ms, 50), ("data-file", r.data_server_ms, 100)):
             ms = statistics.median(values)
-            out.append((f"serve: one {kind} edit of the real site (both editions) rebuilt in ≤ 50 ms (server's figure)",
-                        f"{ms:.0f} ms", ms <= 50))
-    o = med(1000, "ours")
-    if serve and 1000 in serve and o:
-        for kind, values in (("page", serve[1000].page_ms), ("data-file", serve[1000].data_ms)):
-            ms = statistics.median(values)
-            out.append((f"serve: rebuild after one {kind} edit ≤ 5% of a full build at N=1000",
-                        f"{ms:.0f} ms = {ms / (o * 1000) * 100:.1f}% of {o:.2f} s", ms <= 0.05 * o * 1000))
+            out.append((f"serve: one {kind} edit of the real site (both editions) rebuilt in ≤ {limit} ms (server's figure)",
+                        f"{ms:.0f} ms", ms <= limit))
+        if r.search_ms:
+            ms = statistics.median(r.search_ms)
+            out.append(("serve: search reflects an edit within 1 s (background re-index, server's figure)", f"{ms:.0f} ms", ms <= 1000))
     else:
-        out.append(("serve: rebuild after one edit ≤ 5% of a full build at N=1000", "not measured", None))
+        out.append(("serve: one edit of the real site", "not measured", None))
     o, p = med(1000, "ours", "rss"), med(1000, "pelican", "rss")
     ot, pt = med(1000, "ours", "tree"), med(1000, "pelican", "tree")
     if o and p:
