@@ -36,9 +36,10 @@ def _files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
 
 
-def data_key(root: Path) -> str:
-    """A digest of every file of data/, for the preview to keep the data it loaded last."""
-    return _digest(_files(root / "data"))
+def data_digests(root: Path) -> dict[str, str]:
+    """name -> digest of each file of data/: read once per rebuild, both to keep the data loaded
+    last (pipeline.render) and to find what changed (Memory)."""
+    return {p.name: _digest([p]) for p in _files(root / "data")}
 
 
 def _row(row: dict | None) -> dict | None:
@@ -75,6 +76,7 @@ class Memory:
         self.frame = self.data = self.glossary = self.nav = None
         self.site_data = None
         self.data_key = None                # data/ as last loaded (pipeline.render reuses it)
+        self.data_now: dict | None = None   # data_digests() of this build, set by pipeline.render
         self.pages: dict[str, tuple] = {}   # output -> (page key, page)
         self.rendered: list[str] = []       # outputs rendered by the last build (the rest were kept)
         self.companions: dict = {}         # page output -> (what its companion prints, the companion) (render.py)
@@ -93,10 +95,9 @@ class Memory:
         frame = _digest(_files(root / "templates") + _files(root / "static") + _files(root / "i18n")
                         + [root / "site.toml"]) \
             + site.config["base_url"]
-        data_dir = root / "data"
-        glossary = [p for p in _files(data_dir) if p.name == "glossary.csv"]
-        data = {p.name: _digest([p]) for p in _files(data_dir) if p.name != "glossary.csv"}
-        return frame, data, _digest(glossary), _nav_key(site)
+        digests = self.data_now if self.data_now is not None else data_digests(root)
+        data = {name: digest for name, digest in digests.items() if name != "glossary.csv"}
+        return frame, data, digests.get("glossary.csv") or _digest([]), _nav_key(site)
 
     def frame_key(self, site) -> tuple:
         """What every page's layout depends on besides its data: templates, catalogues, static

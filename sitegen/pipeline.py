@@ -22,7 +22,10 @@ def render(root: Path, base_url: str | None = None, memory=None, sink=None) -> t
     config = load_config(root, problems, base_url)
     languages = config.get("languages") or {}
     # The preview keeps the last good build's data while data/ is byte for byte the same.
-    data_key = (incremental.data_key(root), tuple(languages)) if memory is not None else None
+    data_key = None
+    if memory is not None:
+        memory.data_now = incremental.data_digests(root)
+        data_key = (tuple(sorted(memory.data_now.items())), tuple(languages))
     if data_key is not None and data_key == memory.data_key and memory.site_data is not None:
         data = memory.site_data
     else:
