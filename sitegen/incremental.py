@@ -11,6 +11,7 @@ lists_sources of every page) affect every page's layout.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import fields
 from pathlib import Path
 
 
@@ -56,6 +57,34 @@ def _rows(table: dict) -> dict:
     return {k: _row(v) for k, v in table.items()}
 
 
+def _plain(obj):
+    """A part of the loaded data without line numbers, to compare with the same part of the
+    last build's (rows, lists of rows, rows keyed by id or by (chip, metric))."""
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items() if k != "line"}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+def _fields(data, languages: tuple) -> dict:
+    """(chip, metric) -> {field: value} of each figure as each edition prints it (a note in
+    Chinese comes from its own column of specs.csv), to find which fields an edit changed."""
+    from .translations import localize
+
+    out: dict = {}
+    for code in languages:
+        for key, v in localize(data, code, languages[0]).values.items():
+            out.setdefault(key, {}).update({(code, f.name): getattr(v, f.name) for f in fields(v) if f.name != "line"})
+    return out
+
+
+# The parts of the loaded data compared one by one after a data edit (a part not named here,
+# or a file not in TABLE_PARTS, counts as changed whenever its file changed).
+_COMPARED = {"sources", "chips", "metrics", "rejected", "timeline", "claims", "verdicts", "figures",
+             "models", "scenarios", "thresholds", "quotes"}
+
+
 def _page_key(page) -> tuple:
     return (page.path, page.url, page.body_line, repr(sorted(page.meta.items())), page.body)
 
@@ -73,6 +102,7 @@ class Memory:
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self.data_files: dict[str, bytes] = {}
+        self.data_tables: dict = {}         # table -> (what its files print from, its two files) (render.data_files)
         self.frame = self.data = self.glossary = self.nav = None
         self.site_data = None
         self.data_key = None                # data/ as last loaded (pipeline.render reuses it)
@@ -82,6 +112,9 @@ class Memory:
         self.companions: dict = {}         # page output -> (what its companion prints, the companion) (render.py)
         self.cited_by: dict = {}            # sources page URL -> (source, citing URL, title), each listed source
         self.parsed: dict = {}              # content file -> ((mtime, size), Page as read)
+        self.tables: dict = {}              # data file -> (its bytes, rows, problems) (data.load_data)
+        self.entries: dict = {}             # language -> (what they print from, source entries) (render.py)
+        self._fields: tuple = (None, None)  # (data, _fields of it): the last build's figures, compared once
         self._now: tuple = (None, None, None)  # (site, its signatures, what changed) of this build
 
     def _signatures(self, site) -> tuple:
@@ -110,9 +143,7 @@ class Memory:
         frame, data, glossary, nav = self._signatures(site)
         if (frame, glossary, nav) != (self.frame, self.glossary, self.nav) or not self.files:
             return {}
-        values, sources = self._changed(site) if data != self.data else (set(), set())
-        parts = set().union(*(TABLE_PARTS.get(name, {"raw"}) for name in data.keys() | self.data.keys()
-                              if data.get(name) != self.data.get(name))) if data != self.data else set()
+        values, sources, parts = self._changed(site) if data != self.data else (set(), set(), set())
         keep = {}
         for page in pages:
             old = self.pages.get(page.output)
@@ -125,15 +156,22 @@ class Memory:
             keep[page.output] = prev
         return keep
 
-    def _changed(self, site) -> tuple[set, set]:
-        """The (chip, metric) figures and the source ids whose printed form changed."""
+    def _changed(self, site) -> tuple[set, set, set]:
+        """What changed in data/: the figures, as (chip, metric) where their printed form changed
+        (what {{chip.metric}} prints) and as ("values", chip, metric) where anything a block
+        may print of them did; the source ids; and the parts of data/ (names of Data
+        attributes, "values" if any figure changed, "raw" for any file without parts)."""
         self._signatures(site)
         if self._now[2] is None:
             self._now = (*self._now[:2], self._compare(site))
         return self._now[2]
 
-    def _compare(self, site) -> tuple[set, set]:
+    def _compare(self, site) -> tuple[set, set, set]:
         old, new = self.site_data, site.data
+        _, data, _, _ = self._signatures(site)
+        files = {name for name in data.keys() | self.data.keys() if data.get(name) != self.data.get(name)}
+        parts = set().union(*(TABLE_PARTS.get(name, {"raw"}) for name in files))
+        parts = {p for p in parts if p not in _COMPARED or _plain(getattr(old, p)) != _plain(getattr(new, p))}
         values = {k for k in old.values.keys() | new.values.keys()
                   if _printed(old.values.get(k)) != _printed(new.values.get(k))}
         sources = {k for k in old.sources.keys() | new.sources.keys()
@@ -142,9 +180,25 @@ class Memory:
                                   tuple(sorted((k, v) for k, v in r.items() if k.startswith("quote_"))))
                                  for r in data.quotes}
         sources |= {row[0] for row in passages(old) ^ passages(new)}
+        languages = tuple(site.languages) or ("en",)
+        before = self._fields[1] if self._fields[0] is old else _fields(old, languages)
+        after = _fields(new, languages)
+        self._fields = (new, after)
+        names = {name for v in (*before.values(), *after.values()) for _, name in v}
         if _rows(old.chips) != _rows(new.chips) or _rows(old.metrics) != _rows(new.metrics):
-            values |= old.values.keys() | new.values.keys()
-        return values, sources
+            changed = before.keys() | after.keys()  # names and units: every figure, every field
+            values |= changed
+        else:
+            changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+        for key in changed:
+            a, b = before.get(key), after.get(key)
+            if a is None or b is None:
+                values |= {("values", *key, name) for name in names | {"exists"}}
+            else:
+                values |= {("values", *key, name) for code, name in a.keys() | b.keys() if a.get((code, name)) != b.get((code, name))}
+        if "values" in parts and not changed:
+            parts.discard("values")  # specs.csv changed, but no figure did (a rejected row)
+        return values, sources, parts
 
     def same_data(self, site) -> bool:
         frame, data, glossary, _ = self._signatures(site)

@@ -29,7 +29,8 @@ def render(root: Path, base_url: str | None = None, memory=None, sink=None) -> t
     if data_key is not None and data_key == memory.data_key and memory.site_data is not None:
         data = memory.site_data
     else:
-        data = load_data(root / "data", problems, root, tuple(languages) or ("en",))
+        data = load_data(root / "data", problems, root, tuple(languages) or ("en",),
+                         memory.tables if memory is not None else None)
     pages = read_pages(root, problems, memory.parsed if memory is not None else None, languages)
     pages = translations.pair(pages, languages, problems) if languages else pages
     messages = catalog.load(root, languages, problems)

@@ -174,7 +174,8 @@ class _Tracking:
     def __init__(self) -> None:
         self.page: Page | None = None
         self.used: set = set()    # (chip, metric) figures the page prints
-        self.tables: set = set()  # parts of data/ its blocks read, e.g. "timeline", "values"
+        self.tables: set = set()  # parts of data/ its blocks read, e.g. "timeline", "values",
+        # and the figures they read one by one, ("values", chip, metric)
         self.dates: set = set()   # dates of the events its blocks report (timeline, later developments)
 
 
@@ -189,10 +190,10 @@ class Edition:
         self.pages = [p for p in site.pages if p.lang == code]
         env = self.env = make_env(site, code, site.messages[code], cache)
         data, seen = self.data, tracking.tables
-        env.globals.update(data=_Reading(data, seen),
-                           estimator_chips=lambda: seen.update({"values"}) or estimate.chip_inputs(data),
-                           estimator_rows=lambda: seen.update({"values", "models", "scenarios"})
-                           or estimate.scenario_rows(data),
+        reading = _Reading(data, seen)
+        env.globals.update(data=reading,
+                           estimator_chips=lambda: estimate.chip_inputs(reading),
+                           estimator_rows=lambda: estimate.scenario_rows(reading),
                            reports=lambda dates: tracking.dates.update(d for d in dates if d) or "",
                            latest_event=data.latest_event)
         terms = []
@@ -329,6 +330,13 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
     tracking = _Tracking()
     cache = _template_cache(site.root)
     editions = {code: Edition(site, code, tracking, cache) for code in site.languages}
+    if memory is not None:  # the preview keeps the sources' entries while what they print is the same
+        printed_from = (memory.frame_key(site), (memory.data_now or {}).get("sources.csv"))
+        for code, edition in editions.items():
+            last = memory.entries.get(code)
+            if last is not None and last[0] == printed_from:
+                edition.entries = last[1]
+            memory.entries[code] = (printed_from, edition.entries)
 
     def render_page(page: Page) -> tuple[bytes | None | bool, list[tuple[str, int, str]], tuple]:
         """Markdown, then the layout: (the page's bytes, or None once the sink has written them,
@@ -410,6 +418,10 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
         key = None
         if memory is not None:
             cited = sorted({i for entry in listed for row in entry["rows"] for i in row["for"]})
+            # The companion names what each passage is for, the figures with their values: the
+            # page is rendered again when one of those changes.
+            page.uses = page.uses | {tuple(i.split(".", 1)) if ":" not in i else _LABEL_PARTS.get(i.rpartition(":")[0], "raw")
+                                     for i in cited}
             label = edition.env.get_template("partials/passages.html").module.item_label
             key = repr((memory.frame_key(site), page.output, sorted(page.meta.items()), page.latest,
                         sorted((code, twin.url) for code, twin in page.translations.items()),
@@ -549,7 +561,8 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
             files.update(cite.files(page, site))
     files[".nojekyll"] = b""
     files.update(memory.data_files if memory and memory.same_data(site)
-                 else data_files(site, [edition.env for edition in editions.values()]))
+                 else data_files(site, [edition.env for edition in editions.values()],
+                                 None if memory is None else (memory.data_tables, memory.data_now or {})))
     if not unrendered:  # links into a page that failed to render would all look broken
         check_links(site, files, problems)
         if len(editions) > 1:
@@ -580,16 +593,76 @@ def _relative(path: str, folder: str) -> str:
     return "./" if target == "." else target + ("/" if path.endswith("/") or not path else "")
 
 
+# What the companion's label of a cited item (support.py's keys) prints from: its part of data/.
+_LABEL_PARTS = {"fig": "figures", "claim": "claims", "event": "timeline", "threshold": "thresholds", "model": "models"}
+
+
 class _Reading:
     """The data/ tables as templates see them, noting which parts a page's blocks read, so that
-    the preview server re-renders a page only when something it shows changed."""
+    the preview server re-renders a page only when something it shows changed: a table by its
+    name ("timeline"), a figure by the fields a block prints of it ("values", chip, metric,
+    field), so that a figure's note changes only the pages that print notes."""
 
     def __init__(self, data: Data, seen: set):
         self._data, self._seen = data, seen
 
+    def get(self, chip: str, metric: str):
+        self._seen.add(("values", chip, metric, "exists"))
+        found = self._data.get(chip, metric)
+        return None if found is None else _Figure(found, self._seen)
+
+    def value(self, chip: str, metric: str):
+        self._seen.add(("values", chip, metric, "exists"))
+        return _Figure(self._data.value(chip, metric), self._seen)
+
+    @property
+    def values(self):
+        return _Figures(self._data.values, self._seen)
+
     def __getattr__(self, name: str):
-        self._seen.add("values" if name in ("get", "value") else name)
+        self._seen.add(name)
         return getattr(self._data, name)
+
+
+class _Figure:
+    """One figure (data.Value) as a block reads it, noting each field it reads."""
+
+    __slots__ = ("_value", "_seen")
+
+    def __init__(self, value, seen: set):
+        self._value, self._seen = value, seen
+
+    def __getattr__(self, name: str):
+        self._seen.add(("values", self._value.chip, self._value.metric, name))
+        return getattr(self._value, name)
+
+
+class _Figures:
+    """data.values as a block reads it: a figure looked up by its key is noted as above;
+    anything else (going through every figure) notes the whole table."""
+
+    def __init__(self, values: dict, seen: set):
+        self._values, self._seen = values, seen
+
+    def __getitem__(self, key):
+        self._seen.add(("values", *key, "exists"))
+        return _Figure(self._values[key], self._seen)
+
+    def __contains__(self, key) -> bool:
+        self._seen.add(("values", *key, "exists"))
+        return key in self._values
+
+    def __getattr__(self, name: str):
+        self._seen.add("values")
+        return getattr(self._values, name)
+
+    def __iter__(self):
+        self._seen.add("values")
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        self._seen.add("values")
+        return len(self._values)
 
 
 def _refs(page: Page) -> list[tuple]:
@@ -597,11 +670,13 @@ def _refs(page: Page) -> list[tuple]:
     return [(r["number"], r["id"], r["uses"]) for r in page.references]
 
 
-def data_files(site: Site, envs: list) -> dict[str, bytes]:
+def data_files(site: Site, envs: list, kept: tuple[dict, dict] | None = None) -> dict[str, bytes]:
     """data/ for download: each file as authored (CSV) and parsed (JSON), numbers written as
     plain numbers ("4.5 billion" as 4500000000); values.csv (and .json), every figure as
     printed on the site, derived ones included, as a number with its unit, sources and review
-    date; and README.md, the licence and how to cite, in every language (templates/data-readme.md)."""
+    date; and README.md, the licence and how to cite, in every language (templates/data-readme.md).
+    kept: the preview's (table -> its files as last written, data_digests()), so that an edit
+    to one file rewrites that table's files alone."""
     from .schema import TABLES, amount
 
     out: dict[str, bytes] = {}
@@ -612,11 +687,18 @@ def data_files(site: Site, envs: list) -> dict[str, bytes]:
         path = site.root / "data" / table.file
         if not path.exists():  # an optional table (published.csv) the site does not have
             continue
+        if kept is not None:
+            key = (kept[1].get(table.file), tuple(site.languages), repr(meta))
+            if name in kept[0] and kept[0][name][0] == key:
+                out[f"data/{name}.csv"], out[f"data/{name}.json"] = kept[0][name][1]
+                continue
         amounts = [c.name for c in table.columns if c.parse is amount]
         rows = [{k: list(v) if isinstance(v, tuple) else (formats.number(v) if k in amounts else v)
                  for k, v in r.items() if k != "line"} for r in site.data.raw[name]]
         out[f"data/{name}.csv"] = _rewrite_csv(path, amounts) if amounts else path.read_bytes()
         out[f"data/{name}.json"] = _json({**meta, "rows": rows})
+        if kept is not None:
+            kept[0][name] = (key, (out[f"data/{name}.csv"], out[f"data/{name}.json"]))
     columns = ["chip", "metric", "value", "text", "unit", "derived", "sources", "reviewed"]
     values = []
     for (chip, metric), v in sorted(site.data.values.items()):

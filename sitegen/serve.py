@@ -10,6 +10,7 @@ half-written index; edits made meanwhile are indexed by the next run.
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import sys
 import threading
@@ -85,6 +86,15 @@ class Reindexer:
             print(f"search index refreshed in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
 
 
+def settle() -> None:
+    """Between edits: collect what the last build left, then set everything alive aside
+    (gc.freeze), so that the next rebuild's collections do not scan the remembered site; one
+    full collection in the middle of a rebuild cost some 25 ms of a data edit's 100."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def serve(root: Path, out: Path, host: str, port: int, base_url: str | None) -> int:
     """Build, serve, and rebuild on every change until interrupted."""
     from watchfiles import watch
@@ -103,6 +113,7 @@ def serve(root: Path, out: Path, host: str, port: int, base_url: str | None) -> 
     reindexer = Reindexer(out)
     if run_build(root, out, base_url, memory=memory) == 0:
         note_heavy_pages()
+    settle()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving {out.name}/ at {base_url} (Ctrl+C stops)", flush=True)
     paths = [root / name for name in WATCHED if (root / name).exists()]
@@ -119,6 +130,7 @@ def serve(root: Path, out: Path, host: str, port: int, base_url: str | None) -> 
                     reindexer.ask(memory.search_groups)
             else:
                 print("kept the last good site", flush=True)
+            settle()
     except KeyboardInterrupt:
         pass
     finally:

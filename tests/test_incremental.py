@@ -88,13 +88,58 @@ def test_a_data_edit_re_renders_only_the_pages_that_print_it(tmp_path: Path) -> 
     root, memory = built_with_memory(tmp_path)
     # the pages that print it, and those citing its source, whose passages page shows the passage
     printing = sorted(o for o, (_, p) in memory.pages.items() if ("h20", "memory_bandwidth") in p.uses
-                      or p.uses & {"values", "specs", "rejected"}  # blocks that read the figures
+                      or "values" in p.uses  # blocks that read every figure
+                      or p.uses & {("values", "h20", "memory_bandwidth", f) for f in ("text", "number")}
                       or any(ref["id"] == "sheet" for ref in p.references))
     edit(root / "data/specs.csv", "4.0", "4.1")  # the H20's memory bandwidth
     edit(root / "data/quotes.csv", "Memory bandwidth: 4.0 TB/s,", "Memory bandwidth: 4.1 TB/s,")
     quiet_build(root, root / "site", memory)
     assert sorted(memory.rendered) == printing and "about/index.html" not in printing
     assert "sources/index.html" not in printing  # its block reads the sources, not the figures
+    assert_same_as_full_build(root, tmp_path)
+
+
+def test_a_figures_note_re_renders_only_the_pages_that_print_notes(tmp_path: Path) -> None:
+    root, memory = built_with_memory(tmp_path)
+    # The H20's memory type is disputed: the disagreements block (on the specs page) prints its
+    # note beside the rejected value; the specification table and the charts print the figure
+    # but not its note, so they are kept.
+    readers = sorted(o for o, (_, p) in memory.pages.items() if ("values", "h20", "memory_type", "text") in p.uses)
+    assert {"specs/index.html", "zh/specs/index.html"} <= set(readers)
+    edit(root / "data/specs.csv", "h20,memory_type,HBM3,sheet,yes,2026-01-01,,HBM3,",
+         "h20,memory_type,HBM3,sheet,yes,2026-01-01,The datasheet's word.,HBM3,数据手册的说法。")
+    quiet_build(root, root / "site", memory)
+    assert sorted(memory.rendered) == ["specs/index.html", "zh/specs/index.html"]
+    assert_same_as_full_build(root, tmp_path)
+    # A note in one language only: the pages of both editions that print notes, no others.
+    edit(root / "data/specs.csv", "数据手册的说法。", "数据手册的原话。")
+    quiet_build(root, root / "site", memory)
+    assert sorted(memory.rendered) == ["specs/index.html", "zh/specs/index.html"]
+    assert_same_as_full_build(root, tmp_path)
+    # The memory bandwidth's note is printed nowhere (its value is not disputed): no page.
+    edit(root / "data/specs.csv", "h20,memory_bandwidth,4.0,sheet,yes,2026-01-01,,,",
+         "h20,memory_bandwidth,4.0,sheet,yes,2026-01-01,Peak.,,峰值。")
+    quiet_build(root, root / "site", memory)
+    assert memory.rendered == []
+    assert_same_as_full_build(root, tmp_path)
+
+
+def test_a_data_file_kept_between_builds_still_reports_its_problems(tmp_path: Path) -> None:
+    """The preview keeps each data file's rows while its bytes are the same (data._read_kept):
+    a file saved with the same mistake twice is refused twice, with the same message."""
+    root, memory = built_with_memory(tmp_path)
+    good = (root / "data/specs.csv").read_text(encoding="utf-8")
+    bad = good.replace("h20,memory_bandwidth,4.0,sheet,yes,2026-01-01", "h20,memory_bandwidth,4.0,sheet,maybe,2026-01-01")
+    reports = []
+    for text in (bad, good, bad):
+        (root / "data/specs.csv").write_text(text, encoding="utf-8")
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+            status = run_build(root, root / "site", None, memory=memory)
+        reports.append((status, [line for line in err.getvalue().splitlines() if "specs.csv:2:" in line]))
+    assert reports[0][0] == reports[2][0] == 1 and reports[1] == (0, [])
+    assert reports[0][1] and reports[0][1] == reports[2][1]
+    (root / "data/specs.csv").write_text(good, encoding="utf-8")
+    quiet_build(root, root / "site", memory)
     assert_same_as_full_build(root, tmp_path)
 
 
