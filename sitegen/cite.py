@@ -5,6 +5,7 @@ The date accessed is left out of both files: it is the reader's, and site.js add
 date when a reader copies a citation."""
 from __future__ import annotations
 
+import functools
 import json
 
 # BibTeX's names for the languages of the editions (biblatex's `langid` values).
@@ -14,29 +15,34 @@ _BIBTEX_LANGUAGE = {"en": "english", "zh": "chinese"}
 def files(page, site) -> dict[str, bytes]:
     """{'<page folder>/cite.bib': ..., '<page folder>/cite.json': ...} for one page."""
     lang = site.languages[page.lang]
-    url = site.abs_url(page.url)
-    reviewed = page.meta["updated"]
-    key = "h20-" + (page.url.strip("/").replace("/", "-") or "home")
-    folder = page.url.lstrip("/")
+    return _files(page.url, page.lang, page.meta["title"], page.meta["updated"], lang["title"], lang["tag"],
+                  site.abs_url(page.url))
+
+
+@functools.lru_cache(maxsize=8192)
+def _files(path: str, code: str, title: str, reviewed, name: str, tag: str, url: str) -> dict[str, bytes]:
+    """files() from all they print: the preview asks again after every edit, for every page."""
+    key = "h20-" + (path.strip("/").replace("/", "-") or "home")
+    folder = path.lstrip("/")
     bib = "\n".join([
         f"@online{{{key},",
-        f"  author = {{{{{_bib(lang['title'])}}}}},",
-        f"  title = {{{_bib(page.meta['title'])}}},",
-        f"  organization = {{{_bib(lang['title'])}}},",
+        f"  author = {{{{{_bib(name)}}}}},",
+        f"  title = {{{_bib(title)}}},",
+        f"  organization = {{{_bib(name)}}},",
         f"  date = {{{reviewed.isoformat()}}},",  # the day the page was last reviewed
         f"  year = {{{reviewed.year}}},",  # for BibTeX styles that do not read date
         f"  url = {{{url}}},",
-        f"  langid = {{{_BIBTEX_LANGUAGE.get(page.lang, page.lang)}}},",
+        f"  langid = {{{_BIBTEX_LANGUAGE.get(code, code)}}},",
         "}",
     ]) + "\n"
     csl = [{
         "id": key,
         "type": "webpage",
-        "title": page.meta["title"],
-        "container-title": lang["title"],
-        "author": [{"literal": lang["title"]}],
+        "title": title,
+        "container-title": name,
+        "author": [{"literal": name}],
         "URL": url,
-        "language": lang["tag"],
+        "language": tag,
         "issued": {"date-parts": [[reviewed.year, reviewed.month, reviewed.day]]},
     }]
     return {folder + "cite.bib": bib.encode("utf-8"),

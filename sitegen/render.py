@@ -516,7 +516,23 @@ def render_site(site: Site, problems: Problems, memory=None, sink=None) -> dict[
     for page in others:
         if page.output in reused:
             keep(page, reused[page.output])
-    for page, result in zip(todo, parallel.map_pages(render_page, todo)):
+    def render_remembered(page: Page) -> tuple:
+        """Preview mode: render_page, and what the preview keeps of the rendering (the page's
+        companion, the source and passage entries it rendered), which a worker process would
+        otherwise take with it (the next rebuild then rendered them all again)."""
+        edition = editions[page.lang]
+        entries, passages = len(edition.entries), len(edition.passage_entries)
+        result = render_page(page)
+        return result, (memory.companions.get(page.output), list(edition.entries.items())[entries:],
+                        list(edition.passage_entries.items())[passages:])
+
+    for page, result in zip(todo, parallel.map_pages(render_page if memory is None else render_remembered, todo)):
+        if memory is not None:
+            result, (companion, entries, passages) = result
+            if companion is not None:
+                memory.companions[page.output] = companion
+            editions[page.lang].entries.update(entries)
+            editions[page.lang].passage_entries.update(passages)
         unrendered |= not take(page, result)
     for cited in others:
         for ref in cited.references:
