@@ -619,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
                        Job('.venv/bin/python -c pass', [str(PY), "-c", "pass"], ROOT)]
             largest = max(args.sizes)
             startup.append(Job(f"Python-Markdown alone, no extensions, the N={largest} corpus's pages "
-                               "(`bench/markdown_floor.py`, one process)",
+                               "(bench/markdown_floor.py, one process)",
                                [str(PY), str(ROOT / "bench" / "markdown_floor.py"), str(dirs[largest])], ROOT))
             try:
                 bench_jobs([real, *startup], args.runs, "real site and start-up")
