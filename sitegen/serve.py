@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import gc
 import http.server
-import sys
 import threading
 import time
 from pathlib import Path
