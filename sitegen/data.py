@@ -180,16 +180,15 @@ def read_table(path: Path, table: Table, problems: Problems, label: str,
 
 
 def _read_kept(path: Path, table: Table, problems: Problems, label: str, others: tuple[str, ...],
-               kept: dict | None) -> list[dict]:
+               kept: tuple[dict, dict] | None) -> list[dict]:
     """read_table, or, in the preview, the rows (and problems) read last time from the same bytes:
-    an edit to one file re-reads that file alone. Rows are never changed once read, so the
-    previous build's data may share them."""
+    an edit to one file re-reads that file alone. kept: (label -> what was read, the digest of
+    each file of data/ this build, incremental.data_digests). Rows are never changed once
+    read, so the previous build's data may share them."""
     if kept is None:
         return read_table(path, table, problems, label, others)
-    try:
-        key = (path.read_bytes(), others)
-    except FileNotFoundError:
-        key = (None, others)
+    kept, digests = kept
+    key = (digests.get(path.name), others)
     last = kept.get(label)
     if last is None or last[0] != key:
         found = Problems()
@@ -199,7 +198,7 @@ def _read_kept(path: Path, table: Table, problems: Problems, label: str, others:
 
 
 def load_data(data_dir: Path, problems: Problems, root: Path, languages: tuple[str, ...] = ("en",),
-              kept: dict | None = None) -> Data:
+              kept: tuple[dict, dict] | None = None) -> Data:
     """Read and validate every table, then check the references between them.
     languages: the site's language codes, the default first. kept: the preview's tables as
     last read (see _read_kept)."""

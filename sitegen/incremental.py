@@ -112,7 +112,7 @@ class Memory:
         self.companions: dict = {}         # page output -> (what its companion prints, the companion) (render.py)
         self.cited_by: dict = {}            # sources page URL -> (source, citing URL, title), each listed source
         self.parsed: dict = {}              # content file -> ((mtime, size), Page as read)
-        self.tables: dict = {}              # data file -> (its bytes, rows, problems) (data.load_data)
+        self.tables: dict = {}              # data file -> (its digest, rows, problems) (data.load_data)
         self.entries: dict = {}             # language -> (what they print from, source entries) (render.py)
         self._fields: tuple = (None, None)  # (data, _fields of it): the last build's figures, compared once
         self._now: tuple = (None, None, None)  # (site, its signatures, what changed) of this build
@@ -158,8 +158,8 @@ class Memory:
 
     def _changed(self, site) -> tuple[set, set, set]:
         """What changed in data/: the figures, as (chip, metric) where their printed form changed
-        (what {{chip.metric}} prints) and as ("values", chip, metric) where anything a block
-        may print of them did; the source ids; and the parts of data/ (names of Data
+        (what {{chip.metric}} prints) and as ("values", chip, metric, field) for each field of
+        them a block may print that changed ("exists" where a figure came or went); the source ids; and the parts of data/ (names of Data
         attributes, "values" if any figure changed, "raw" for any file without parts)."""
         self._signatures(site)
         if self._now[2] is None:

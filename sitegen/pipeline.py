@@ -30,7 +30,7 @@ def render(root: Path, base_url: str | None = None, memory=None, sink=None) -> t
         data = memory.site_data
     else:
         data = load_data(root / "data", problems, root, tuple(languages) or ("en",),
-                         memory.tables if memory is not None else None)
+                         (memory.tables, memory.data_now) if memory is not None else None)
     pages = read_pages(root, problems, memory.parsed if memory is not None else None, languages)
     pages = translations.pair(pages, languages, problems) if languages else pages
     messages = catalog.load(root, languages, problems)

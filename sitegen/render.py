@@ -175,7 +175,7 @@ class _Tracking:
         self.page: Page | None = None
         self.used: set = set()    # (chip, metric) figures the page prints
         self.tables: set = set()  # parts of data/ its blocks read, e.g. "timeline", "values",
-        # and the figures they read one by one, ("values", chip, metric)
+        # and the fields of the figures they read one by one, ("values", chip, metric, field)
         self.dates: set = set()   # dates of the events its blocks report (timeline, later developments)
 
 
