@@ -245,12 +245,20 @@ def _tab_through(urls: list[str]) -> list[tuple[int, list]]:
             await chromium.close()
             return records
 
-    result: list = []
-    thread = threading.Thread(target=lambda: result.append(asyncio.run(walk())))
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["records"] = asyncio.run(walk())
+        except BaseException as exc:  # raised again in the test's own thread, with its traceback
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
     thread.start()
     thread.join()
-    assert result, "the keyboard walk raised (see the thread's traceback above)"
-    return result[0]
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["records"]
 
 
 @pytest.mark.slow
