@@ -159,8 +159,9 @@ class Memory:
     def _changed(self, site) -> tuple[set, set, set]:
         """What changed in data/: the figures, as (chip, metric) where their printed form changed
         (what {{chip.metric}} prints) and as ("values", chip, metric, field) for each field of
-        them a block may print that changed ("exists" where a figure came or went); the source ids; and the parts of data/ (names of Data
-        attributes, "values" if any figure changed, "raw" for any file without parts)."""
+        them a block may print that changed ("exists" where a figure came or went); the source
+        ids; and the parts of data/ (names of Data attributes, "values" if any figure changed,
+        "raw" for any file without parts)."""
         self._signatures(site)
         if self._now[2] is None:
             self._now = (*self._now[:2], self._compare(site))
